@@ -1,0 +1,36 @@
+"""ASGI entry point: HTTP through Django, websockets through Channels (authenticated, same-origin only)."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
+django_asgi_app = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set up first)
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from core.routing import websocket_urlpatterns  # noqa: E402
+from core.run_executor import executor  # noqa: E402
+
+
+class BindRunExecutor:
+    """Runs execute in the loop that serves requests: attach the executor to it on the first connection."""
+
+    def __init__(self, app):  # type: ignore[no-untyped-def]
+        self.app = app
+
+    async def __call__(self, scope, receive, send):  # type: ignore[no-untyped-def]
+        executor.bind()
+        return await self.app(scope, receive, send)
+
+
+application = BindRunExecutor(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        }
+    )
+)

@@ -1,0 +1,93 @@
+"""One error hierarchy and one exception handler: every API error has the same JSON shape.
+
+    {"error": {"code": "busy", "message": "a sentence for people", "details": {...}}}
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions as drf
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
+
+
+class AppError(Exception):
+    status = 400
+    code = "invalid"
+
+    def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or {}
+
+
+class InvalidInput(AppError):
+    pass
+
+
+class NotFound(AppError):
+    status = 404
+    code = "not_found"
+
+
+class Forbidden(AppError):
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(AppError):
+    status = 409
+    code = "conflict"
+
+
+class Busy(AppError):
+    """Too many runs waiting: the client should try again shortly rather than wait for a timeout."""
+
+    status = 503
+    code = "busy"
+    retry_after_s = 10
+
+
+def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details or {}}}
+
+
+def _drf_message(exc: drf.APIException) -> tuple[str, dict[str, Any]]:
+    detail = exc.detail
+    if isinstance(detail, dict):
+        return "Some fields are not valid.", {"fields": detail}
+    if isinstance(detail, list):
+        return "; ".join(str(d) for d in detail), {}
+    return str(detail), {}
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, AppError):
+        headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, Busy) else None
+        return Response(error_body(exc.code, exc.message, exc.details), status=exc.status, headers=headers)
+    if isinstance(exc, DjangoValidationError):
+        exc = drf.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    elif isinstance(exc, Http404):
+        exc = drf.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = drf.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        logger.exception("unhandled API error", exc_info=exc)
+        return Response(error_body("server_error", "Something went wrong on our side."), status=500)
+    assert isinstance(exc, drf.APIException)
+    message, details = _drf_message(exc)
+    response.data = error_body(exc.default_code if not exc.get_codes() else _code(exc), message, details)
+    return response
+
+
+def _code(exc: drf.APIException) -> str:
+    codes = exc.get_codes()
+    return codes if isinstance(codes, str) else exc.default_code

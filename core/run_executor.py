@@ -1,0 +1,212 @@
+"""Runs execute here, in the serving process's event loop, independent of any browser connection.
+
+Admission: up to RUNS_MAX_IN_FLIGHT runs talk to the engine at once; the rest wait in a priority queue (lower
+priority value first) with a visible position. A sweeper keeps the heartbeat of local runs and takes over runs
+that a crashed or restarted process left behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import logging
+import os
+import socket
+import time
+import uuid
+from concurrent.futures import Future
+from typing import Any
+from uuid import UUID
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+
+from core import run_state
+from core.engine import new_engine_client
+from core.streaming import publish
+from inference.client import EngineClient
+from inference.errors import EngineError
+from inference.protocol import ChatRequest, Finished, TextDelta
+
+logger = logging.getLogger(__name__)
+SWEEP_EVERY_S = 5.0
+
+
+class StreamBuffer:
+    """Collects tokens; sends them in batches every ~40 ms and saves the text every ~0.5 s."""
+
+    def __init__(self, run_id: UUID) -> None:
+        self.run_id = run_id
+        self.text = ""
+        self._sent = 0
+        self._saved_at = time.monotonic()
+
+    def add(self, piece: str) -> None:
+        self.text += piece
+
+    async def flush(self, *, save: bool = False) -> None:
+        if len(self.text) > self._sent:
+            offset, self._sent = self._sent, len(self.text)
+            await publish(self.run_id, {"type": "delta", "offset": offset, "text": self.text[offset:]})
+        now = time.monotonic()
+        if save or now - self._saved_at >= settings.RUN_SAVE_EVERY_MS / 1000:
+            self._saved_at = now
+            await database_sync_to_async(run_state.save_text)(self.run_id, self.text)
+
+
+class RunExecutor:
+    def __init__(self) -> None:
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._client: EngineClient | None = None
+        self._running: dict[UUID, asyncio.Task[None]] = {}
+        self._waiting: list[tuple[int, float, UUID]] = []
+        self._sweeper: asyncio.Task[None] | None = None
+
+    # ---- any thread -------------------------------------------------------------------------------------------
+    @property
+    def bound(self) -> bool:
+        return self._loop is not None and not self._loop.is_closed()
+
+    def has_room(self) -> bool:
+        return len(self._waiting) < settings.RUNS_MAX_QUEUED or len(self._running) < settings.RUNS_MAX_IN_FLIGHT
+
+    def submit(self, run_id: UUID, priority: int) -> bool:
+        """Hand a queued run to this process. False when no serving loop runs here (a sweeper elsewhere takes it)."""
+        if not self.bound:
+            return False
+        assert self._loop is not None
+        self._loop.call_soon_threadsafe(self._admit, run_id, priority)
+        return True
+
+    def cancel(self, run_id: UUID) -> Future[bool] | None:
+        if not self.bound:
+            return None
+        assert self._loop is not None
+        return asyncio.run_coroutine_threadsafe(self._cancel(run_id), self._loop)
+
+    def local_run_ids(self) -> list[UUID]:
+        return [*self._running, *(item[2] for item in self._waiting)]
+
+    # ---- the serving loop -------------------------------------------------------------------------------------
+    def bind(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        """Attach to the loop that serves requests (idempotent); starts the sweeper that recovers runs."""
+        if self.bound:
+            return
+        self._loop = loop or asyncio.get_running_loop()
+        self._client = new_engine_client()
+        self._sweeper = self._loop.create_task(self._sweep_forever())
+
+    async def shutdown(self) -> None:
+        tasks = [t for t in [self._sweeper, *self._running.values()] if t is not None]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if self._client is not None:
+            await self._client.close()
+        self._running.clear()
+        self._waiting.clear()
+        self._loop = self._client = self._sweeper = None
+
+    def _admit(self, run_id: UUID, priority: int) -> None:
+        if run_id in self._running or any(item[2] == run_id for item in self._waiting):
+            return
+        heapq.heappush(self._waiting, (priority, time.monotonic(), run_id))
+        self._start_waiting()
+
+    def _start_waiting(self) -> None:
+        assert self._loop is not None
+        while self._waiting and len(self._running) < settings.RUNS_MAX_IN_FLIGHT:
+            _, _, run_id = heapq.heappop(self._waiting)
+            task = self._loop.create_task(self._execute(run_id))
+            self._running[run_id] = task
+            task.add_done_callback(lambda _t, rid=run_id: self._on_task_done(rid))
+        for position, (_, _, run_id) in enumerate(sorted(self._waiting), start=1):
+            self._loop.create_task(publish(run_id, {"type": "status", "status": "queued", "queue_position": position}))
+
+    def _on_task_done(self, run_id: UUID) -> None:
+        self._running.pop(run_id, None)
+        if self.bound:
+            self._start_waiting()
+
+    async def _cancel(self, run_id: UUID) -> bool:
+        self._waiting = [item for item in self._waiting if item[2] != run_id]
+        heapq.heapify(self._waiting)
+        task = self._running.get(run_id)
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        return True
+
+    async def _execute(self, run_id: UUID) -> None:
+        buffer = StreamBuffer(run_id)
+        try:
+            run = await database_sync_to_async(run_state.start)(run_id, self.worker_id)
+            if run is None:
+                return  # cancelled or taken over meanwhile
+            await publish(run_id, {"type": "status", "status": "running", "queue_position": None})
+            request = await asyncio.to_thread(run_state.build_request, run)
+            await self._stream(request, buffer)
+        except asyncio.CancelledError:
+            await buffer.flush(save=True)
+            await self._finish(run_state.mark_cancelled, run_id)
+            raise
+        except EngineError as exc:
+            await buffer.flush(save=True)
+            await self._finish(run_state.mark_failed, run_id, exc.reason)
+        except Exception as exc:  # noqa: BLE001 - a bug must fail one run, never the executor
+            logger.exception("run %s crashed", run_id)
+            await self._finish(run_state.mark_failed, run_id, f"internal error: {type(exc).__name__}")
+
+    async def _stream(self, request: Any, buffer: StreamBuffer) -> None:
+        assert self._client is not None
+        flusher = asyncio.create_task(self._flush_forever(buffer))
+        try:
+            async for event in self._client.stream(request):
+                if isinstance(event, TextDelta):
+                    buffer.add(event.text)
+                elif isinstance(event, Finished):
+                    flusher.cancel()
+                    await buffer.flush()
+                    await self._finish(run_state.mark_done, buffer.run_id, event.result)
+        finally:
+            flusher.cancel()
+
+    async def _flush_forever(self, buffer: StreamBuffer) -> None:
+        interval = settings.RUN_STREAM_FLUSH_MS / 1000
+        while True:
+            await asyncio.sleep(interval)
+            await buffer.flush()
+
+    async def _finish(self, transition: Any, run_id: UUID, *args: Any) -> None:
+        event = await database_sync_to_async(transition)(run_id, *args)
+        if event is not None:
+            await publish(run_id, event)
+
+    def warm(self, request: ChatRequest) -> None:
+        """Fire a 1-token request so the engine caches the photo's prefix before the question is asked."""
+        if self.bound:
+            assert self._loop is not None
+            asyncio.run_coroutine_threadsafe(self._warm(request), self._loop)
+
+    async def _warm(self, request: ChatRequest) -> None:
+        assert self._client is not None
+        try:
+            await self._client.complete(request)
+        except EngineError as exc:
+            logger.info("prefix warm-up skipped: %s", exc.reason)
+
+    async def _sweep_forever(self) -> None:
+        while True:
+            try:
+                claimed = await database_sync_to_async(run_state.sweep)(self.worker_id, self.local_run_ids())
+                for run_id, priority, restarted in claimed:
+                    if restarted:
+                        await publish(run_id, {"type": "restarted"})
+                    self._admit(run_id, priority)
+            except Exception:  # noqa: BLE001 - the sweeper must survive a locked database and try again
+                logger.exception("run sweep failed")
+            await asyncio.sleep(SWEEP_EVERY_S)
+
+
+executor = RunExecutor()
