@@ -13,6 +13,8 @@ import httpx
 
 from inference.engine.machine import Machine
 from inference.engine.settings import EngineSettings
+from inference.tiny.build import MARKER as TINY_MARKER
+from inference.tiny.build import build_tiny_model, is_complete
 
 TINY_SERVED_NAME = "visiondesk/tiny-qwen3-vl"
 QWEN3_VL = "Qwen/Qwen3-VL-{size}-Instruct"
@@ -38,6 +40,8 @@ class ModelChoice:
     fp8: bool = False
     hub_online: bool = False  # the hub answered, so the engine may download
     hub_cache: Path | None = None  # the Hugging Face cache that holds the model
+    wanted: str = ""  # when the tiny model stands in: the model that would have been served
+    wanted_why: str = ""
 
 
 def tiny_model_dir(data_dir: Path) -> Path:
@@ -107,7 +111,7 @@ def _configured(settings: EngineSettings, environ: Mapping[str, str], probe: Hub
         if not (path / "config.json").is_file():
             return _tiny(settings, f"the configured model folder {path} has no config.json")
         folder = path.resolve()
-        tiny = folder == tiny_model_dir(settings.data_dir).resolve()
+        tiny = (folder / TINY_MARKER).is_file()
         name = TINY_SERVED_NAME if tiny else _served_name_for(folder)
         return ModelChoice(str(folder), name, tiny, "configured (VISIONDESK_MODEL): a local folder")
     return _first_available([settings.model], "configured (VISIONDESK_MODEL)", settings, environ, probe)
@@ -151,22 +155,31 @@ def _first_available(
         if snapshot is not None:
             cache = snapshot.parents[2]
             return ModelChoice(model, model, False, f"{why}; in the local cache", model.endswith("-FP8"), False, cache)
+    model, missing = _on_hub(candidates, environ, probe)
+    if model is not None:
+        return ModelChoice(model, model, False, f"{why}; downloaded from the hub", model.endswith("-FP8"), True)
+    return _tiny(settings, f"{candidates[0]} {missing}", wanted=candidates[0], wanted_why=why)
+
+
+def _on_hub(candidates: list[str], environ: Mapping[str, str], probe: HubProbe | None) -> tuple[str | None, str]:
+    """The first candidate the hub has; or None and why none can be had."""
     if probe is None:
-        return _tiny(settings, f"{candidates[0]} is not in the local Hugging Face cache")
+        return None, "is not in the local Hugging Face cache"
     if hub_offline(environ):
-        return _tiny(settings, f"{candidates[0]} is not in the local cache and HF_HUB_OFFLINE=1")
+        return None, "is not in the local cache and HF_HUB_OFFLINE=1"
     for model in candidates:
         answer = probe(model)
         if answer is None:
-            return _tiny(settings, f"{candidates[0]} is not in the local cache and the hub does not answer")
+            return None, "is not in the local cache and the hub does not answer"
         if answer:
-            return ModelChoice(model, model, False, f"{why}; downloaded from the hub", model.endswith("-FP8"), True)
-    return _tiny(settings, f"the hub has no model {candidates[0]}")
+            return model, ""
+    return None, "is not on the hub"
 
 
-def _tiny(settings: EngineSettings, why: str) -> ModelChoice:
+def _tiny(settings: EngineSettings, why: str, *, wanted: str = "", wanted_why: str = "") -> ModelChoice:
     folder = tiny_model_dir(settings.data_dir)
-    return ModelChoice(str(folder), TINY_SERVED_NAME, True, f"{why}: tiny random model, answers are meaningless")
+    reason = f"{why}: tiny random model, answers are meaningless"
+    return ModelChoice(str(folder), TINY_SERVED_NAME, True, reason, wanted=wanted, wanted_why=wanted_why)
 
 
 def model_folder(choice: ModelChoice) -> Path | None:
@@ -190,12 +203,14 @@ def context_length(folder: Path | None) -> int | None:
     return value if isinstance(value, int) and value > 0 else None
 
 
+def tiny_model_missing(folder: Path) -> bool:
+    """True when the folder lacks a complete build of the current tiny model (building takes a few seconds)."""
+    return not is_complete(folder)
+
+
 def ensure_tiny_model(folder: Path) -> Path:
-    """Build the tiny model once; later starts reuse the folder."""
-    if (folder / "config.json").is_file():
-        return folder
+    """Build the tiny model once; later starts reuse the folder (rebuilt only when the builder changes)."""
     try:
-        from inference.tiny.build import build_tiny_model
-    except ImportError as exc:
-        raise ModelSourceError(f"the tiny model is missing at {folder} and cannot be built: {exc}") from None
-    return build_tiny_model(folder)
+        return build_tiny_model(folder)
+    except OSError as exc:
+        raise ModelSourceError(f"the tiny model cannot be built in {folder}: {exc}") from None

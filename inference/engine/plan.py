@@ -42,6 +42,7 @@ class EnginePlan:
     served_name: str
     tiny: bool
     model_reason: str
+    wanted_model: str  # when the tiny model stands in: what would have been served, and why
     dtype: str
     quantization: str | None
     max_model_len: int
@@ -103,6 +104,7 @@ class EnginePlan:
             ("device", f"{self.device}: {self.hardware}", why["device"]),
             ("model", self.model, self.model_reason),
             ("served name", self.served_name, "tiny model: answers are meaningless" if self.tiny else "its hub id"),
+            *([("wanted model", self.wanted_model, why["wanted_model"])] if self.wanted_model else []),
             ("dtype", self.dtype, why["dtype"]),
             ("quantization", self.quantization or "none", why["quantization"]),
             ("max model len", str(self.max_model_len), why["max_model_len"]),
@@ -176,13 +178,14 @@ def plan_engine(
         served_name=choice.served_name,
         tiny=choice.tiny,
         model_reason=choice.reason,
+        wanted_model=choice.wanted,
         images_per_prompt=settings.images_per_prompt,
         host=settings.host,
         port=settings.port,
         data_dir=settings.data_dir,
         extra_args=settings.extra_args,
         environment=tuple(sorted(_environment(settings, choice, values["cpu_kvcache_gib"], env).items())),
-        why={name: why for name, (_, why) in decisions.items()},
+        why={name: why for name, (_, why) in decisions.items()} | {"wanted_model": choice.wanted_why},
         **values,
     )
 

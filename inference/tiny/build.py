@@ -8,6 +8,7 @@ Every byte is a function of this package's files, so two builds give identical f
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -15,13 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import torch
     from tokenizers import AddedToken, Tokenizer
 
 HERE = Path(__file__).resolve().parent
 # Bump whenever the output changes, so existing folders are rebuilt.
-BUILDER_VERSION = 1
+BUILDER_VERSION = 2
 MARKER = "tiny_build.json"
 SEED = 20250101
+INIT_STD = 0.02
 BPE_VOCAB_SIZE = 2048
 MAX_POSITIONS = 32768
 PIXELS_PER_TOKEN = 32 * 32  # one visual token covers 32x32 pixels (patch 16, merge 2)
@@ -50,10 +53,16 @@ OUTPUT_FILES = (
 
 
 def build_tiny_model(out_dir: Path, *, force: bool = False) -> Path:
-    """Write the tiny model into `out_dir` (atomically) unless a complete build of this version is there."""
+    """Write the tiny model into `out_dir` unless a complete build of this version is already there.
+
+    The folder is written next to `out_dir` and renamed into place, so a crash never leaves half a model.
+    An existing folder is replaced only when it is empty or an earlier build (it may hold other files).
+    """
     out_dir = Path(out_dir).resolve()
     if not force and is_complete(out_dir):
         return out_dir
+    if out_dir.exists() and not _replaceable(out_dir):
+        raise FileExistsError(f"{out_dir} exists and is not a tiny model build; refusing to replace it")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
     try:
@@ -67,11 +76,18 @@ def build_tiny_model(out_dir: Path, *, force: bool = False) -> Path:
 
 def is_complete(folder: Path) -> bool:
     """True when `folder` holds every file of a build made by this builder version."""
+    return _marker_version(folder) == BUILDER_VERSION and all((folder / f).is_file() for f in OUTPUT_FILES)
+
+
+def _marker_version(folder: Path) -> int | None:
     try:
-        marker = json.loads((folder / MARKER).read_text())
-    except (OSError, ValueError):
-        return False
-    return marker.get("builder_version") == BUILDER_VERSION and all((folder / f).is_file() for f in OUTPUT_FILES)
+        return json.loads((folder / MARKER).read_text()).get("builder_version")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _replaceable(folder: Path) -> bool:
+    return folder.is_dir() and (_marker_version(folder) is not None or not any(folder.iterdir()))
 
 
 def _make_readable(folder: Path) -> None:
@@ -82,18 +98,17 @@ def _make_readable(folder: Path) -> None:
 
 
 def _move_into_place(staging: Path, out_dir: Path) -> None:
-    """Swap the finished folder in; a concurrent builder that got there first wins."""
-    old = None
-    if out_dir.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-        os.rename(out_dir, old / "model")
+    """Swap the finished folder in; when a concurrent build got there first, keep that one."""
+    trash = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
     try:
+        if out_dir.exists():
+            os.rename(out_dir, trash / "previous")
         os.rename(staging, out_dir)
     except OSError:
         if not is_complete(out_dir):
             raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(trash, ignore_errors=True)
 
 
 def write_model_folder(folder: Path) -> None:
@@ -115,7 +130,7 @@ def write_model_folder(folder: Path) -> None:
 
 def train_tokenizer(text: str, vocab_size: int) -> Tokenizer:
     """A byte-level BPE set up like Qwen2's, trained on `text`, then Qwen's added tokens with consecutive ids."""
-    from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
+    from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
 
     tokenizer = Tokenizer(models.BPE(unk_token=None, fuse_unk=False, byte_fallback=False))
     tokenizer.normalizer = normalizers.NFC()
@@ -123,7 +138,8 @@ def train_tokenizer(text: str, vocab_size: int) -> Tokenizer:
         pre_tokenizers.Split(Regex(SPLIT_PATTERN), behavior="isolated", invert=False),
         pre_tokenizers.ByteLevel(add_prefix_space=False, trim_offsets=False, use_regex=False),
     ])  # fmt: skip
-    tokenizer.decoder = decoders.ByteLevel(add_prefix_space=False, trim_offsets=False, use_regex=False)
+    tokenizer.decoder = decoders.ByteLevel()  # its options only matter when encoding
+    tokenizer.post_processor = processors.ByteLevel(add_prefix_space=False, trim_offsets=False, use_regex=False)
     trainer = trainers.BpeTrainer(
         vocab_size=vocab_size, min_frequency=1, show_progress=False,
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
@@ -142,25 +158,46 @@ def _added_token(content: str, *, special: bool) -> AddedToken:
 
 def token_ids(tokenizer: Tokenizer) -> dict[str, int]:
     """Ids of Qwen's added tokens, checked to follow the learned vocabulary consecutively, in Qwen's order."""
-    names = SPECIAL_TOKENS + PLAIN_ADDED_TOKENS
-    ids = {name: tokenizer.token_to_id(name) for name in names}
-    first = ids[names[0]]
-    if [ids[n] for n in names] != list(range(first, first + len(names))):
-        raise RuntimeError(f"added tokens are not consecutive: {ids}")
+    first = tokenizer.get_vocab_size(with_added_tokens=False)
+    ids = {name: first + i for i, name in enumerate(SPECIAL_TOKENS + PLAIN_ADDED_TOKENS)}
+    if any(tokenizer.token_to_id(name) != id_ for name, id_ in ids.items()):
+        raise RuntimeError("Qwen's added tokens must follow the learned vocabulary, in Qwen's order")
     return ids
 
 
 def save_random_weights(config: dict[str, Any], path: Path, *, seed: int) -> None:
-    """Initialise the real model class with a fixed seed and save it as bfloat16 safetensors."""
+    """Random weights for the real model class's tensors, saved as bfloat16 safetensors.
+
+    Values come from integer draws in name order, so they depend on neither the CPU's float kernels
+    nor the library's init order: builds on any machine give the same bytes.
+    """
     import torch
     from safetensors.torch import save_file
     from transformers import Qwen3VLConfig, Qwen3VLForConditionalGeneration
 
-    torch.manual_seed(seed)
-    model = Qwen3VLForConditionalGeneration(Qwen3VLConfig.from_dict(config))
-    tied = "lm_head.weight"  # tie_word_embeddings: the checkpoint stores only the embedding
-    state = {k: v.detach().to(torch.bfloat16).contiguous() for k, v in model.state_dict().items() if k != tied}
+    with torch.device("meta"):  # only names and shapes are needed from the model
+        model = Qwen3VLForConditionalGeneration(Qwen3VLConfig.from_dict(config))
+    shapes = {name: tensor.shape for name, tensor in model.state_dict().items()}
+    generator = torch.Generator().manual_seed(seed)
+    state = {}
+    for name in sorted(shapes):
+        if name == "lm_head.weight":  # tie_word_embeddings: the checkpoint stores only the embedding
+            continue
+        state[name] = _initial_values(name, shapes[name], generator).to(torch.bfloat16).contiguous()
     save_file(state, str(path), metadata={"format": "pt"})
+
+
+def _initial_values(name: str, shape: torch.Size, generator: torch.Generator) -> torch.Tensor:
+    """As transformers initialises: matrices random with std 0.02, biases zero, norm scales one."""
+    import torch
+
+    if name.endswith(".bias"):
+        return torch.zeros(shape)
+    if len(shape) == 1:
+        return torch.ones(shape)
+    steps = 1 << 16
+    draws = torch.randint(-steps, steps + 1, shape, generator=generator, dtype=torch.int64)
+    return draws.to(torch.float64) * (INIT_STD * math.sqrt(3) / steps)  # uniform with std INIT_STD
 
 
 def model_config(ids: dict[str, int], *, vocab_size: int) -> dict[str, Any]:
@@ -189,7 +226,7 @@ def _text_config(ids: dict[str, int], vocab_size: int) -> dict[str, Any]:
         "head_dim": 64,  # the CPU attention kernels support 32/64/80/96/112/128/...
         "hidden_act": "silu",
         "hidden_size": 128,
-        "initializer_range": 0.02,
+        "initializer_range": INIT_STD,
         "intermediate_size": 256,
         "max_position_embeddings": MAX_POSITIONS,
         "num_attention_heads": 2,
@@ -217,7 +254,7 @@ def _vision_config() -> dict[str, Any]:
         "hidden_act": "gelu_pytorch_tanh",
         "hidden_size": 64,
         "in_channels": 3,
-        "initializer_range": 0.02,
+        "initializer_range": INIT_STD,
         "intermediate_size": 256,
         "num_heads": 2,
         "num_position_embeddings": 576,  # a perfect square: the position grid is 24x24
@@ -261,7 +298,10 @@ def processor_config() -> dict[str, Any]:
         "image_mean": [0.5, 0.5, 0.5], "image_std": [0.5, 0.5, 0.5], "merge_size": 2, "patch_size": 16,
         "resample": 3, "rescale_factor": 1 / 255, "temporal_patch_size": 2,
     }  # fmt: skip
-    image_size = {"longest_edge": MAX_IMAGE_TOKENS * PIXELS_PER_TOKEN, "shortest_edge": MIN_IMAGE_TOKENS * PIXELS_PER_TOKEN}
+    image_size = {
+        "longest_edge": MAX_IMAGE_TOKENS * PIXELS_PER_TOKEN,
+        "shortest_edge": MIN_IMAGE_TOKENS * PIXELS_PER_TOKEN,
+    }
     video_size = {"longest_edge": 768 * PIXELS_PER_TOKEN, "shortest_edge": 128 * PIXELS_PER_TOKEN}
     return {
         "processor_class": "Qwen3VLProcessor",

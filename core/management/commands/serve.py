@@ -1,0 +1,123 @@
+"""`manage.py serve`: the whole product on one machine — the engine (unless INFERENCE_URL is set) and Daphne."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from core.models import Membership, Role, Team
+from inference.engine.launch import EngineProcess, EngineStartError
+from inference.engine.machine import probe_machine
+from inference.engine.model_source import ensure_tiny_model, model_folder
+from inference.engine.plan import plan_engine
+from inference.engine.settings import EngineSettings
+
+
+class Command(BaseCommand):
+    help = "Start the engine and the web app, print the address, and stop both cleanly on Ctrl-C."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--host", default=os.environ.get("VISIONDESK_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("VISIONDESK_PORT", "8000")))
+
+    def handle(self, *args: Any, host: str, port: int, **options: Any) -> None:
+        self._ensure_first_admin()
+        engine = None if settings.INFERENCE_URL else self._start_engine()
+        web = self._start_web(host, port)
+        self.stdout.write(self.style.SUCCESS(f"\nVisionDesk is ready: http://{host}:{port}/\n"))
+        stop = {"now": False}
+        signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+        try:
+            while not stop["now"]:
+                if web.poll() is not None:
+                    raise CommandError(f"the web server stopped (exit code {web.returncode})")
+                if engine is not None and not engine.alive:
+                    raise CommandError(f"the engine stopped; its log: {engine.log_path}")
+                time.sleep(1)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stdout.write("Stopping…")
+            web.terminate()
+            if engine is not None:
+                engine.stop()
+
+    def _start_engine(self) -> EngineProcess:
+        engine_settings = EngineSettings.from_env(
+            model=settings.VISIONDESK_MODEL,
+            host=settings.ENGINE_HOST,
+            port=settings.ENGINE_PORT,
+            data_dir=Path(settings.DATA_DIR),
+        )
+        plan = plan_engine(probe_machine(engine_settings.simulate_gpu), engine_settings)
+        self.stdout.write(plan.table())
+        if plan.tiny:
+            self.stdout.write(self.style.WARNING("Serving the tiny test model: answers are meaningless."))
+            ensure_tiny_model(model_folder_or_fail(plan.model))
+        log_path = Path(settings.DATA_DIR) / "logs" / "engine.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        engine = EngineProcess(plan, log_path)
+        engine.start()
+        try:
+            engine.wait_until_healthy(timeout_s=1800, progress=self._progress)
+        except EngineStartError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(f"\nEngine up at {plan.url} (log: {log_path})")
+        return engine
+
+    def _progress(self, line: str) -> None:
+        self.stdout.write(f"\r{line[:150]:<150}", ending="")
+        self.stdout.flush()
+
+    def _start_web(self, host: str, port: int) -> subprocess.Popen:
+        command = [sys.executable, "-m", "daphne", "-b", host, "-p", str(port), "core.asgi:application"]
+        web = subprocess.Popen(command)
+        url = f"http://{host}:{port}/healthz"
+        for _ in range(120):  # the first request also attaches the run executor and recovers interrupted runs
+            try:
+                if httpx.get(url, timeout=2).status_code == 200:
+                    return web
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        web.terminate()
+        raise CommandError("the web server did not start")
+
+    def _ensure_first_admin(self) -> None:
+        """A fresh install gets one admin in one team, with a password shown once and kept in the data folder."""
+        users = get_user_model().objects
+        if users.exists():
+            return
+        password = secrets.token_urlsafe(12)
+        admin = users.create_superuser("admin", password=password)
+        team, _ = Team.objects.get_or_create(name="Default team")
+        Membership.objects.create(user=admin, team=team, role=Role.ADMIN)
+        secret = Path(settings.DATA_DIR) / "admin-password.txt"
+        secret.write_text(f"admin\n{password}\n")
+        secret.chmod(0o600)
+        self.stdout.write(self.style.WARNING(f"Created the first user: admin / {password} (also in {secret})"))
+
+
+def model_folder_or_fail(model: str) -> Path:
+    folder = model_folder_path(model)
+    if folder is None:
+        raise CommandError(f"the tiny model folder is unknown for {model!r}")
+    return folder
+
+
+def model_folder_path(model: str) -> Path | None:
+    path = Path(model)
+    return path if path.is_absolute() else None
+
+
+__all__ = ["Command", "model_folder"]
