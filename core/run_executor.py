@@ -8,6 +8,7 @@ that a crashed or restarted process left behind.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import heapq
 import logging
 import os
@@ -76,7 +77,8 @@ class RunExecutor:
         if not self.bound:
             return False
         assert self._loop is not None
-        self._loop.call_soon_threadsafe(self._admit, run_id, priority)
+        # A fresh context: the caller's (a request's thread) must not leak into a run that outlives it.
+        self._loop.call_soon_threadsafe(self._admit, run_id, priority, context=contextvars.Context())
         return True
 
     def cancel(self, run_id: UUID) -> Future[bool] | None:
@@ -118,7 +120,7 @@ class RunExecutor:
         assert self._loop is not None
         while self._waiting and len(self._running) < settings.RUNS_MAX_IN_FLIGHT:
             _, _, run_id = heapq.heappop(self._waiting)
-            task = self._loop.create_task(self._execute(run_id))
+            task = self._loop.create_task(self._execute(run_id), context=contextvars.Context())
             self._running[run_id] = task
             task.add_done_callback(lambda _t, rid=run_id: self._on_task_done(rid))
         for position, (_, _, run_id) in enumerate(sorted(self._waiting), start=1):
@@ -187,7 +189,9 @@ class RunExecutor:
         """Fire a 1-token request so the engine caches the photo's prefix before the question is asked."""
         if self.bound:
             assert self._loop is not None
-            asyncio.run_coroutine_threadsafe(self._warm(request), self._loop)
+            self._loop.call_soon_threadsafe(
+                lambda: self._loop.create_task(self._warm(request)), context=contextvars.Context()
+            )  # type: ignore[union-attr]
 
     async def _warm(self, request: ChatRequest) -> None:
         assert self._client is not None

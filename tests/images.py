@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import random
 
+import numpy as np
+
 from PIL import Image, ImageDraw
 
 
@@ -19,7 +21,8 @@ def photo(width: int = 640, height: int = 480, *, seed: int = 0) -> Image.Image:
         colour = tuple(rng.randrange(256) for _ in range(3))
         draw.ellipse((x - r, y - r, x + r, y + r), outline=colour, width=3)
         draw.rectangle((x, y, x + r, y + r // 2), fill=colour)
-    noise = Image.effect_noise((width, height), 24).convert("RGB")
+    pixels = np.random.default_rng(seed).normal(128, 24, (height, width, 3)).clip(0, 255).astype(np.uint8)
+    noise = Image.fromarray(pixels, "RGB")
     return Image.blend(image, noise, 0.15)
 
 

@@ -22,6 +22,7 @@ from inference.errors import EngineError
 
 POLL_INTERVAL_S = 0.5
 TAIL_LINES = 30
+WORKER_GRACE_S = 5.0  # workers left after the server exits get this long before SIGKILL
 
 
 class EngineStartError(EngineError):
@@ -152,7 +153,6 @@ class EngineProcess:
         process = self._process
         if process is None:
             return
-        deadline = time.monotonic() + timeout_s
         if process.poll() is None:
             _signal_group(process.pid, signal.SIGTERM)
             try:
@@ -160,7 +160,8 @@ class EngineProcess:
             except subprocess.TimeoutExpired:
                 _signal_group(process.pid, signal.SIGKILL)
                 process.wait()
-        # Workers may outlive the server by a moment; give them the rest of the time, then force them.
+        # Workers may outlive the server by a moment; then they are forced.
+        deadline = time.monotonic() + WORKER_GRACE_S
         while _group_exists(process.pid) and time.monotonic() < deadline:
             time.sleep(0.1)
         _signal_group(process.pid, signal.SIGKILL)
@@ -188,8 +189,20 @@ def _signal_group(pgid: int, sig: signal.Signals) -> None:
 
 
 def _group_exists(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except (ProcessLookupError, PermissionError):
-        return False
-    return True
+    """Whether a live process remains in the group; zombies hold nothing and may never be reaped in a container."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        try:
+            os.killpg(pgid, 0)
+        except (ProcessLookupError, PermissionError):
+            return False
+        return True
+    for entry in proc.iterdir():
+        try:
+            stat = (entry / "stat").read_text() if entry.name.isdigit() else ""
+        except OSError:
+            continue
+        fields = stat.rpartition(")")[2].split()  # after "pid (name)": state, ppid, process group
+        if len(fields) > 2 and fields[0] != "Z" and int(fields[2]) == pgid:
+            return True
+    return False

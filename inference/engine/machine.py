@@ -92,9 +92,11 @@ def _nvml_gpus() -> tuple[Gpu, ...]:
     """No NVML (no driver, no package, no GPU) means no GPUs: the engine then runs on the CPU."""
     try:
         import pynvml
-
+    except ImportError:
+        return ()
+    try:
         pynvml.nvmlInit()
-    except Exception:
+    except pynvml.NVMLError:
         return ()
     try:
         gpus = [_nvml_gpu(pynvml, pynvml.nvmlDeviceGetHandleByIndex(i)) for i in range(pynvml.nvmlDeviceGetCount())]

@@ -155,9 +155,9 @@ def _first_available(
         if snapshot is not None:
             cache = snapshot.parents[2]
             return ModelChoice(model, model, False, f"{why}; in the local cache", model.endswith("-FP8"), False, cache)
-    model, missing = _on_hub(candidates, environ, probe)
-    if model is not None:
-        return ModelChoice(model, model, False, f"{why}; downloaded from the hub", model.endswith("-FP8"), True)
+    on_hub, missing = _on_hub(candidates, environ, probe)
+    if on_hub is not None:
+        return ModelChoice(on_hub, on_hub, False, f"{why}; downloaded from the hub", on_hub.endswith("-FP8"), True)
     return _tiny(settings, f"{candidates[0]} {missing}", wanted=candidates[0], wanted_why=why)
 
 

@@ -50,6 +50,7 @@ class EnginePlan:
     max_num_seqs: int
     max_num_batched_tokens: int | None
     data_parallel_size: int
+    enforce_eager: bool
     image_tokens_cap: int
     images_per_prompt: int
     cpu_kvcache_gib: int | None
@@ -87,6 +88,8 @@ class EnginePlan:
             args += ["--max-num-batched-tokens", str(self.max_num_batched_tokens)]
         if self.data_parallel_size > 1:
             args += ["--data-parallel-size", str(self.data_parallel_size)]
+        if self.enforce_eager:
+            args += ["--enforce-eager"]
         args += ["--limit-mm-per-prompt", json.dumps({"image": self.images_per_prompt, "video": 0})]
         args += ["--mm-processor-kwargs", json.dumps(self.mm_processor_kwargs())]
         args += ["--structured-outputs-config", json.dumps(STRUCTURED_OUTPUTS)]
@@ -111,6 +114,7 @@ class EnginePlan:
             ("max num seqs", str(self.max_num_seqs), why["max_num_seqs"]),
             ("max batched tokens", str(self.max_num_batched_tokens or "vLLM default"), why["max_num_batched_tokens"]),
             ("data parallel", str(self.data_parallel_size), why["data_parallel_size"]),
+            ("compiled graphs", "off (eager)" if self.enforce_eager else "on", why["enforce_eager"]),
         ]
         if self.gpu_memory_utilization is not None:
             rows.append(("gpu memory share", f"{self.gpu_memory_utilization:.2f}", why["gpu_memory_utilization"]))
@@ -166,6 +170,7 @@ def plan_engine(
         "max_num_seqs": _max_num_seqs(machine, settings),
         "max_num_batched_tokens": _max_num_batched_tokens(settings),
         "data_parallel_size": _data_parallel(machine, settings),
+        "enforce_eager": _enforce_eager(choice),
         "image_tokens_cap": _image_tokens_cap(machine, settings, choice),
         "cpu_kvcache_gib": _cpu_kvcache(machine, settings, choice),
         "hub": _hub(choice),
@@ -274,6 +279,13 @@ def _data_parallel(machine: Machine, settings: EngineSettings) -> Decision:
     if any(arg.split("=")[0] in _TENSOR_PARALLEL_FLAGS for arg in settings.extra_args):
         return 1, "model split across GPUs by the extra args"
     return count, "the model fits on one GPU: one replica per GPU"
+
+
+def _enforce_eager(choice: ModelChoice) -> Decision:
+    if choice.tiny:
+        # Compiling takes ~40 s of every CPU start (the compile cache does not reload) and buys nothing here.
+        return True, "tiny model: compiling would cost ~40 s per start"
+    return False, "vLLM's default: compiled for speed"
 
 
 def _image_tokens_cap(machine: Machine, settings: EngineSettings, choice: ModelChoice) -> Decision:

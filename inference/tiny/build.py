@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 HERE = Path(__file__).resolve().parent
 # Bump whenever the output changes, so existing folders are rebuilt.
-BUILDER_VERSION = 2
+BUILDER_VERSION = 3
 MARKER = "tiny_build.json"
 SEED = 20250101
 INIT_STD = 0.02
@@ -142,12 +142,25 @@ def train_tokenizer(text: str, vocab_size: int) -> Tokenizer:
     tokenizer.post_processor = processors.ByteLevel(add_prefix_space=False, trim_offsets=False, use_regex=False)
     trainer = trainers.BpeTrainer(
         vocab_size=vocab_size, min_frequency=1, show_progress=False,
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        initial_alphabet=_byte_alphabet(),
     )  # fmt: skip
     tokenizer.train_from_iterator(text.splitlines(keepends=True), trainer=trainer)
     tokenizer.add_special_tokens([_added_token(t, special=True) for t in SPECIAL_TOKENS])
     tokenizer.add_tokens([_added_token(t, special=False) for t in PLAIN_ADDED_TOKENS])
     return tokenizer
+
+
+def _byte_alphabet() -> list[str]:
+    """The byte-level alphabet without control bytes other than \\n and \\r (those are dropped when encoding).
+
+    xgrammar's length-bounded JSON strings admit raw control characters, which JSON forbids; a random
+    model would emit them often, so the tiny model cannot.
+    """
+    from tokenizers import pre_tokenizers
+
+    # ByteLevel spells byte b < 0x21 as chr(0x100 + b).
+    unwanted = {chr(0x100 + b) for b in range(0x20) if b not in (0x0A, 0x0D)}
+    return sorted(set(pre_tokenizers.ByteLevel.alphabet()) - unwanted)
 
 
 def _added_token(content: str, *, special: bool) -> AddedToken:

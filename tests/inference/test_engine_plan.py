@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from inference.engine.machine import GiB, Gpu, GpuSpecError, Machine, parse_gpu_spec
-from inference.engine.model_source import TINY_SERVED_NAME
+from inference.engine.model_source import TINY_MARKER, TINY_SERVED_NAME
 from inference.engine.plan import EnginePlan, plan_engine
 from inference.engine.settings import VARIABLES, EngineSettings, SettingError, read
 
@@ -146,6 +146,15 @@ def test_a_configured_local_folder_always_wins(settings, environ, tmp_path, mach
     (folder / "config.json").write_text("{}")
     plan = plan_engine(machine, settings.replace(model=str(folder)), environ=environ, probe=hub_never_asked)
     assert (plan.model, plan.served_name, plan.tiny) == (str(folder), "my-model", False)
+
+
+def test_a_configured_tiny_model_folder_is_served_as_the_tiny_model(settings, environ, tmp_path):
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    (folder / "config.json").write_text("{}")
+    (folder / TINY_MARKER).write_text("{}")
+    plan = plan_engine(CPU, settings.replace(model=str(folder)), environ=environ, probe=hub_never_asked)
+    assert (plan.model, plan.served_name, plan.tiny, plan.enforce_eager) == (str(folder), TINY_SERVED_NAME, True, True)
 
 
 def test_a_configured_folder_inside_a_hub_cache_is_served_under_its_hub_id(settings, environ, tmp_path):
