@@ -106,7 +106,7 @@ class EnginePlan:
         rows = [
             ("device", f"{self.device}: {self.hardware}", why["device"]),
             ("model", self.model, self.model_reason),
-            ("served name", self.served_name, "tiny model: answers are meaningless" if self.tiny else "its hub id"),
+            ("served name", self.served_name, "the name clients ask for" + (": the tiny model" if self.tiny else "")),
             *([("wanted model", self.wanted_model, why["wanted_model"])] if self.wanted_model else []),
             ("dtype", self.dtype, why["dtype"]),
             ("quantization", self.quantization or "none", why["quantization"]),

@@ -74,71 +74,38 @@ class Variable:
     doc: str
 
 
-VARIABLES: dict[str, Variable] = {
-    v.name: v
-    for v in (
-        Variable(
-            "VISIONDESK_MODEL", str, "", "Model to serve, a hub id or a local folder; wins over the automatic choice."
-        ),
-        Variable(
-            "VISIONDESK_FP8",
-            _bool,
-            False,
-            "Serve the official FP8 checkpoint on GPUs that run FP8 (compute capability 8.9+).",
-        ),
-        Variable(
-            "VISIONDESK_MAX_MODEL_LEN",
-            _positive_int,
-            None,
-            "Longest prompt plus answer, in tokens (default: 16384 on GPU, 8192 on CPU).",
-        ),
-        Variable(
-            "VISIONDESK_GPU_MEMORY_UTILIZATION",
-            _fraction,
-            None,
-            "Share of GPU memory vLLM may take (default: 0.90, less when the GPU is shared).",
-        ),
-        Variable(
-            "VISIONDESK_MAX_NUM_SEQS",
-            _positive_int,
-            None,
-            "Most requests decoded together (default: by GPU memory; 16 on CPU).",
-        ),
-        Variable(
-            "VISIONDESK_MAX_NUM_BATCHED_TOKENS", _positive_int, None, "Tokens per engine step (default: vLLM's own)."
-        ),
-        Variable(
-            "VISIONDESK_IMAGE_TOKENS_CAP",
-            _positive_int,
-            None,
-            "Server-wide cap on visual tokens per image (default: 1280 on GPU, 1024 on CPU).",
-        ),
-        Variable("VISIONDESK_IMAGES_PER_PROMPT", _positive_int, 4, "Most images in one prompt; video is always off."),
-        Variable(
-            "VISIONDESK_CPU_KVCACHE_GIB",
-            _positive_int,
-            None,
-            "KV cache size on CPU, in GiB (default: 1 for the tiny model, a quarter of RAM otherwise).",
-        ),
-        Variable(
-            "VISIONDESK_ENGINE_EXTRA_ARGS", _args, (), "More vLLM server arguments, appended verbatim (shell syntax)."
-        ),
-        Variable("ENGINE_HOST", str, "127.0.0.1", "Address the engine listens on."),
-        Variable("ENGINE_PORT", _port, 8100, "Port the engine listens on."),
-        Variable(
-            "VISIONDESK_DATA_DIR",
-            _path,
-            PROJECT_DIR / "var",
-            "Data folder: the tiny model, engine caches and logs live here.",
-        ),
-        Variable(
-            "VISIONDESK_SIMULATE_GPU",
-            str,
-            "",
-            "Pretend GPUs for planning, e.g. 24GB, 80GB, 2x80GB, H100, H200 (never for serving).",
-        ),
-    )
-}
+# fmt: off
+VARIABLES: dict[str, Variable] = {v.name: v for v in (
+    Variable("VISIONDESK_MODEL", str, "",
+             "Model to serve, a hub id or a local folder; wins over the automatic choice."),
+    Variable("VISIONDESK_FP8", _bool, False,
+             "Serve the official FP8 checkpoint on GPUs that run FP8 (compute capability 8.9+)."),
+    Variable("VISIONDESK_MAX_MODEL_LEN", _positive_int, None,
+             "Longest prompt plus answer, in tokens (default: 16384 on GPU, 8192 on CPU)."),
+    Variable("VISIONDESK_GPU_MEMORY_UTILIZATION", _fraction, None,
+             "Share of GPU memory vLLM may take (default: 0.90, less when the GPU is shared)."),
+    Variable("VISIONDESK_MAX_NUM_SEQS", _positive_int, None,
+             "Most requests decoded together (default: by GPU memory; 16 on CPU)."),
+    Variable("VISIONDESK_MAX_NUM_BATCHED_TOKENS", _positive_int, None,
+             "Tokens per engine step (default: vLLM's own)."),
+    Variable("VISIONDESK_IMAGE_TOKENS_CAP", _positive_int, None,
+             "Server-wide cap on visual tokens per image (default: 1280 on GPU, 1024 on CPU)."),
+    Variable("VISIONDESK_IMAGES_PER_PROMPT", _positive_int, 4,
+             "Most images in one prompt; video is always off."),
+    Variable("VISIONDESK_CPU_KVCACHE_GIB", _positive_int, None,
+             "KV cache on CPU, in GiB (default: 1 for the tiny model, a quarter of RAM otherwise)."),
+    Variable("VISIONDESK_ENGINE_EXTRA_ARGS", _args, (),
+             "More vLLM server arguments, appended verbatim (shell syntax)."),
+    Variable("ENGINE_HOST", str, "127.0.0.1",
+             "Address the engine listens on."),
+    Variable("ENGINE_PORT", _port, 8100,
+             "Port the engine listens on."),
+    Variable("VISIONDESK_DATA_DIR", _path, PROJECT_DIR / "var",
+             "Data folder: the tiny model, engine caches and logs live here."),
+    Variable("VISIONDESK_SIMULATE_GPU", str, "",
+             "Pretend GPUs for planning, e.g. 24GB, 80GB, 2x80GB, H100, H200 (never for serving)."),
+)}
+# fmt: on
 
 
 def read(name: str, environ: Mapping[str, str] | None = None) -> Any:

@@ -19,7 +19,6 @@ from django.core.management.base import BaseCommand, CommandError
 from core.models import Membership, Role, Team
 from inference.engine.launch import EngineProcess, EngineStartError
 from inference.engine.machine import probe_machine
-from inference.engine.model_source import ensure_tiny_model, model_folder
 from inference.engine.plan import plan_engine
 from inference.engine.settings import EngineSettings
 
@@ -60,18 +59,17 @@ class Command(BaseCommand):
             port=settings.ENGINE_PORT,
             data_dir=Path(settings.DATA_DIR),
         )
-        plan = plan_engine(probe_machine(engine_settings.simulate_gpu), engine_settings)
+        plan = plan_engine(probe_machine(), engine_settings)  # the real machine, never a simulated GPU
         self.stdout.write(plan.table())
-        if plan.tiny:
-            self.stdout.write(self.style.WARNING("Serving the tiny test model: answers are meaningless."))
-            ensure_tiny_model(model_folder_or_fail(plan.model))
+        if settings.ENGINE_API_KEY:
+            os.environ["VLLM_API_KEY"] = settings.ENGINE_API_KEY  # the engine then refuses other callers
         log_path = Path(settings.DATA_DIR) / "logs" / "engine.log"
-        log_path.parent.mkdir(parents=True, exist_ok=True)
         engine = EngineProcess(plan, log_path)
-        engine.start()
         try:
+            engine.start()  # builds the tiny model first when the plan falls back to it
             engine.wait_until_healthy(timeout_s=1800, progress=self._progress)
         except EngineStartError as exc:
+            engine.stop()
             raise CommandError(str(exc)) from None
         self.stdout.write(f"\nEngine up at {plan.url} (log: {log_path})")
         return engine
@@ -108,16 +106,3 @@ class Command(BaseCommand):
         self.stdout.write(self.style.WARNING(f"Created the first user: admin / {password} (also in {secret})"))
 
 
-def model_folder_or_fail(model: str) -> Path:
-    folder = model_folder_path(model)
-    if folder is None:
-        raise CommandError(f"the tiny model folder is unknown for {model!r}")
-    return folder
-
-
-def model_folder_path(model: str) -> Path | None:
-    path = Path(model)
-    return path if path.is_absolute() else None
-
-
-__all__ = ["Command", "model_folder"]
