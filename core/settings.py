@@ -128,7 +128,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
-STATICFILES_DIRS = [BASE_DIR / "core" / "static"]
+WHITENOISE_USE_FINDERS = True  # serve app static files without a collectstatic step
 # Photos are private: they are served by a view that checks permissions, never by a public media URL.
 PHOTO_STORAGE_DIR = DATA_DIR / "photos"
 

@@ -1,4 +1,4 @@
-"""Command line: `python -m inference.tiny build DIR [--force]`."""
+"""Build the tiny random Qwen3-VL model folder: `python -m inference.tiny build DIR [--force]`."""
 
 from __future__ import annotations
 
@@ -18,7 +18,10 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--force", action="store_true", help="rebuild even if a complete build is there")
     args = parser.parse_args(argv)
     started = time.monotonic()
-    folder = build_tiny_model(args.dir, force=args.force)
+    try:
+        folder = build_tiny_model(args.dir, force=args.force)
+    except FileExistsError as exc:
+        parser.error(str(exc))
     print(f"tiny model ready in {folder} ({time.monotonic() - started:.1f} s)")
     return 0
 

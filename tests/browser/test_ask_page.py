@@ -27,10 +27,10 @@ def test_a_person_asks_about_a_photo_and_watches_the_answer_stream(browser, live
     # Text appears while the run is still running: streaming, not a single final write.
     page.wait_for_function(
         "() => document.getElementById('answer').textContent.length > 0"
-        " && document.getElementById('run-status').textContent.startsWith('running')",
+        " && document.getElementById('run-status').textContent.startsWith('Running')",
         timeout=60000,
     )
-    page.wait_for_function("() => document.getElementById('run-status').textContent === 'done'", timeout=120000)
+    page.wait_for_function("() => document.getElementById('run-status').textContent === 'Done'", timeout=120000)
     assert "tokens in/out" in page.inner_text("#run-meta")
 
     page.goto("/ask/")

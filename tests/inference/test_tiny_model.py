@@ -129,6 +129,14 @@ def test_the_tokenizer_round_trips_mixed_text(processor) -> None:
     assert processor.tokenizer.decode(ids, skip_special_tokens=True) == text
 
 
+def test_no_token_decodes_to_a_control_character_that_json_strings_forbid(model_dir: Path) -> None:
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+    text = "".join(tokenizer.decode([i]) for i in range(tokenizer.get_vocab_size(with_added_tokens=False)))
+    assert {c for c in text if ord(c) < 0x20} == {"\n", "\r"}
+
+
 def test_the_chat_template_renders_qwen3_vl_turns_with_images(processor) -> None:
     messages = [
         {"role": "system", "content": "You inspect equipment."},

@@ -16,6 +16,8 @@
     },
   };
 
+  const LABELS = { queued: "Queued", running: "Running", done: "Done", failed: "Failed", cancelled: "Cancelled" };
+
   // Shows a run: its text (as plain text, never HTML), status, error and timings.
   const RunView = {
     attach(root, run, onFinal) {
@@ -27,7 +29,8 @@
         text: run.text || "",
         render() { answer.textContent = view.text; },
         setStatus(s, position) {
-          status.textContent = s === "queued" && position ? "queued (#" + position + " in line)" : s;
+          const label = LABELS[s] || s;
+          status.textContent = s === "queued" && position ? label + " (#" + position + " in line)" : label;
           status.className = "status " + s;
         },
         error(message) { if (err) err.textContent = message || ""; },
