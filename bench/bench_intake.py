@@ -18,6 +18,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw, ImageStat, features
@@ -138,9 +139,9 @@ def bench_resize(rounds: int) -> list[dict]:
         resized = Image.open(io.BytesIO(ours)).convert("RGB")
         times = timed_side_by_side(
             {
-                "naive": lambda data=data, budget=budget: naive_resize(data, budget),
-                "ours": lambda data=data, budget=budget: resize_for_budget(data=data, max_tokens=budget),
-                "floor": lambda data=data, resized=resized: decode_and_encode_only(data, resized),
+                "naive": partial(naive_resize, data, budget),
+                "ours": partial(resize_for_budget, data=data, max_tokens=budget),
+                "floor": partial(decode_and_encode_only, data, resized),
             },
             repeats=repeats,
             rounds=rounds,
@@ -170,7 +171,7 @@ def bench_prepare(rounds: int) -> list[dict]:
     ]:
         data = jpeg(realistic_photo(width, height, seed=1), quality)
         times = timed_side_by_side(
-            {"prepare_upload": lambda data=data: prepare_upload(filename="p.jpg", data=data, **limits)},
+            {"prepare_upload": partial(prepare_upload, filename="p.jpg", data=data, **limits)},
             repeats=repeats,
             rounds=rounds,
         )
