@@ -36,7 +36,17 @@ class UploadAdmin(admin.ModelAdmin):
 
 @admin.register(Run)
 class RunAdmin(admin.ModelAdmin):
-    list_display = ["id", "task", "status", "team", "created_by", "completion_tokens", "ttft_ms", "latency_ms", "created_at"]
+    list_display = [
+        "id",
+        "task",
+        "status",
+        "team",
+        "created_by",
+        "completion_tokens",
+        "ttft_ms",
+        "latency_ms",
+        "created_at",
+    ]
     list_filter = ["status", "task", "team"]
     search_fields = ["id", "text", "error"]
     readonly_fields = [f.name for f in Run._meta.fields]

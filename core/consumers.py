@@ -56,8 +56,9 @@ class RunConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "run_id"):
             await self.channel_layer.group_discard(run_group(self.run_id), self.channel_name)
-        if getattr(self, "gap_filler", None):
-            self.gap_filler.cancel()
+        gap_filler = getattr(self, "gap_filler", None)
+        if gap_filler is not None:
+            gap_filler.cancel()
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         pass  # the stream is one-way; controls go through the REST API

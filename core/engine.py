@@ -20,9 +20,7 @@ def engine_url() -> str:
 
 
 def new_engine_client() -> EngineClient:
-    return EngineClient(
-        engine_url(), api_key=settings.ENGINE_API_KEY, timeout_s=settings.ENGINE_REQUEST_TIMEOUT
-    )
+    return EngineClient(engine_url(), api_key=settings.ENGINE_API_KEY, timeout_s=settings.ENGINE_REQUEST_TIMEOUT)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """One error hierarchy and one exception handler: every API error has the same JSON shape.
 
-    {"error": {"code": "busy", "message": "a sentence for people", "details": {...}}}
+{"error": {"code": "busy", "message": "a sentence for people", "details": {...}}}
 """
 
 from __future__ import annotations

@@ -63,6 +63,9 @@ class Upload(models.Model):
     class Meta:
         indexes = [models.Index(fields=["photo", "team"])]
 
+    def __str__(self) -> str:
+        return self.filename or self.photo.sha256[:12]
+
 
 class RunStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
@@ -126,3 +129,6 @@ class RunPhoto(models.Model):
     class Meta:
         ordering = ["position"]
         constraints = [models.UniqueConstraint(fields=["run", "position"], name="one_photo_per_position")]
+
+    def __str__(self) -> str:
+        return f"photo {self.position} of run {self.run_id}"

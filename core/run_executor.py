@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import heapq
 import logging
 import os
@@ -122,11 +123,11 @@ class RunExecutor:
             _, _, run_id = heapq.heappop(self._waiting)
             task = self._loop.create_task(self._execute(run_id), context=contextvars.Context())
             self._running[run_id] = task
-            task.add_done_callback(lambda _t, rid=run_id: self._on_task_done(rid))
+            task.add_done_callback(functools.partial(self._on_task_done, run_id))
         for position, (_, _, run_id) in enumerate(sorted(self._waiting), start=1):
             self._loop.create_task(publish(run_id, {"type": "status", "status": "queued", "queue_position": position}))
 
-    def _on_task_done(self, run_id: UUID) -> None:
+    def _on_task_done(self, run_id: UUID, _task: asyncio.Task[None]) -> None:
         self._running.pop(run_id, None)
         if self.bound:
             self._start_waiting()
@@ -187,11 +188,9 @@ class RunExecutor:
 
     def warm(self, request: ChatRequest) -> None:
         """Fire a 1-token request so the engine caches the photo's prefix before the question is asked."""
-        if self.bound:
-            assert self._loop is not None
-            self._loop.call_soon_threadsafe(
-                lambda: self._loop.create_task(self._warm(request)), context=contextvars.Context()
-            )  # type: ignore[union-attr]
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(lambda: loop.create_task(self._warm(request)), context=contextvars.Context())
 
     async def _warm(self, request: ChatRequest) -> None:
         assert self._client is not None

@@ -21,8 +21,8 @@ from core.models import Run, RunStatus
 from core.run_hooks import done_handler_for, request_builder_for
 from core.services.photos import photo_image_input
 from core.streaming import run_payload
-from inference.protocol import ChatRequest, ChatResult, Sampling
 from inference.prompts import get_template
+from inference.protocol import ChatRequest, ChatResult, Sampling
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3

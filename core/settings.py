@@ -84,7 +84,9 @@ TEMPLATES = [
 def _database() -> dict:
     url = env_str("DATABASE_URL", "")
     if url:
-        return dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True)
+        return dict(
+            dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True)
+        )
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "visiondesk.sqlite3",

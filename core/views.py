@@ -48,7 +48,7 @@ def run_detail(request: HttpRequest, run_id: str) -> HttpResponse:
 @login_required
 @require_GET
 @cache_control(private=True, max_age=86400, immutable=True)
-def photo_file(request: HttpRequest, sha256: str, thumbnail: bool = False) -> HttpResponse:
+def photo_file(request: HttpRequest, sha256: str, thumbnail: bool = False) -> HttpResponse | FileResponse:
     """Photos are served only to people who may see them; content-addressed, so they never change."""
     try:
         photo = photo_get_visible(user=request.user, sha256=sha256)

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
+import httpx2  # the transport the openai package is built on
 import openai
 from jsonschema import Draft202012Validator
 
@@ -96,15 +97,13 @@ def _typed_error(exc: Exception) -> EngineError:
         return EngineTimeout("the engine did not answer in time", detail=str(exc))
     if isinstance(exc, openai.APIConnectionError):
         return EngineUnavailable("the engine cannot be reached", detail=str(exc))
-    if isinstance(exc, openai.RateLimitError) or (
-        isinstance(exc, openai.APIStatusError) and exc.status_code == 503
-    ):
+    if isinstance(exc, openai.RateLimitError) or (isinstance(exc, openai.APIStatusError) and exc.status_code == 503):
         return EngineOverloaded("the engine is busy; try again in a moment", detail=str(exc))
     if isinstance(exc, openai.APIStatusError) and 400 <= exc.status_code < 500:
         return BadRequest(f"the engine refused the request: {_engine_message(exc)}", detail=str(exc))
     if isinstance(exc, openai.APIStatusError):
         return EngineError(f"the engine failed ({exc.status_code}): {_engine_message(exc)}", detail=str(exc))
-    if isinstance(exc, (httpx.HTTPError, ConnectionError, asyncio.IncompleteReadError)):
+    if isinstance(exc, (httpx.HTTPError, httpx2.HTTPError, ConnectionError, asyncio.IncompleteReadError)):
         return EngineUnavailable("the connection to the engine broke", detail=str(exc))
     return EngineError(f"unexpected engine error: {exc}", detail=repr(exc))
 
@@ -129,7 +128,6 @@ class EngineClient:
         api_key: str = "",
         timeout_s: float = 300.0,
         connect_timeout_s: float = 5.0,
-        max_connections: int = 512,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._model = model
@@ -137,11 +135,7 @@ class EngineClient:
             base_url=self.base_url,
             api_key=api_key or "unused",
             max_retries=0,
-            timeout=httpx.Timeout(timeout_s, connect=connect_timeout_s),
-            http_client=httpx.AsyncClient(
-                limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
-                timeout=httpx.Timeout(timeout_s, connect=connect_timeout_s),
-            ),
+            timeout=httpx2.Timeout(timeout_s, connect=connect_timeout_s),
         )
 
     async def model(self) -> str:
@@ -159,7 +153,8 @@ class EngineClient:
     async def healthy(self) -> bool:
         root = self.base_url.removesuffix("/v1")
         try:
-            response = await self._openai._client.get(f"{root}/health", timeout=3.0)
+            async with httpx.AsyncClient(timeout=3.0) as client:
+                response = await client.get(f"{root}/health")
         except httpx.HTTPError:
             return False
         return response.status_code == 200

@@ -6,7 +6,6 @@ import io
 import random
 
 import numpy as np
-
 from PIL import Image, ImageDraw
 
 

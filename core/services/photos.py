@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from core.intake import ImageRejected, PreparedImage, prepare_upload, resize_for_budget
@@ -71,7 +71,7 @@ def _save_prepared(prepared: PreparedImage) -> Photo:
     return photo
 
 
-def photo_upload(*, user: AbstractBaseUser, team: Team, filename: str, data: bytes) -> Photo:
+def photo_upload(*, user: User, team: Team, filename: str, data: bytes) -> Photo:
     """Verify, normalise and store one uploaded file. Raises ImageRejected with a reason naming the file."""
     prepared = prepare_upload(
         filename=filename, data=data, max_bytes=settings.UPLOAD_MAX_BYTES, max_pixels=settings.UPLOAD_MAX_PIXELS
@@ -81,9 +81,7 @@ def photo_upload(*, user: AbstractBaseUser, team: Team, filename: str, data: byt
     return photo
 
 
-def photos_upload(
-    *, user: AbstractBaseUser, team: Team, files: list[tuple[str, bytes]]
-) -> tuple[list[Photo], list[Rejection]]:
+def photos_upload(*, user: User, team: Team, files: list[tuple[str, bytes]]) -> tuple[list[Photo], list[Rejection]]:
     """Store every acceptable file; a refused file is reported and never costs the others."""
     photos: list[Photo] = []
     rejections: list[Rejection] = []

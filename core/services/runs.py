@@ -75,7 +75,12 @@ def run_retry(*, run: Run) -> Run:
     if run.status not in (RunStatus.FAILED, RunStatus.CANCELLED):
         raise Conflict("Only a failed or cancelled run can be retried.")
     Run.objects.filter(id=run.id).update(
-        status=RunStatus.QUEUED, text="", error="", result=None, attempts=0, finished_at=None,
+        status=RunStatus.QUEUED,
+        text="",
+        error="",
+        result=None,
+        attempts=0,
+        finished_at=None,
         worker=executor.worker_id if executor.bound else "",
     )
     transaction.on_commit(lambda: executor.submit(run.id, run.priority))

@@ -47,7 +47,9 @@ def test_an_outsider_cannot_read_retry_or_cancel_a_run(owner_api, outsider_api):
 def test_too_many_waiting_runs_get_a_clear_busy_answer(owner_api, settings):
     settings.RUNS_MAX_QUEUED = 0
     settings.RUNS_MAX_IN_FLIGHT = 0
-    response = owner_api.post("/api/runs/create/", {"photos": [uploaded_sha(owner_api)], "question": "?"}, format="json")
+    response = owner_api.post(
+        "/api/runs/create/", {"photos": [uploaded_sha(owner_api)], "question": "?"}, format="json"
+    )
     assert response.status_code == 503 and response["Retry-After"]
     assert response.json()["error"]["code"] == "busy"
 

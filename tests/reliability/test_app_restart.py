@@ -16,9 +16,8 @@ pytestmark = [pytest.mark.engine, pytest.mark.django_db(transaction=True)]
 
 
 def login(app_url: str, username: str) -> httpx.Client:
-    from rest_framework.authtoken.models import Token
-
     from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
 
     token, _ = Token.objects.get_or_create(user=get_user_model().objects.get(username=username))
     return httpx.Client(base_url=app_url, headers={"Authorization": f"Token {token.key}"}, timeout=30)

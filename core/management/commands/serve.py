@@ -104,5 +104,3 @@ class Command(BaseCommand):
         secret.write_text(f"admin\n{password}\n")
         secret.chmod(0o600)
         self.stdout.write(self.style.WARNING(f"Created the first user: admin / {password} (also in {secret})"))
-
-
