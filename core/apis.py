@@ -88,6 +88,8 @@ class RunCreateApi(APIView):
         fields = serializers.DictField(child=serializers.CharField(max_length=20000), required=False)
         activity = serializers.ChoiceField(choices=Activity.choices, default=Activity.BALANCED)
         length = serializers.ChoiceField(choices=AnswerLength.choices, default=AnswerLength.FULL)
+        max_tokens = serializers.IntegerField(min_value=1, max_value=4096, required=False)
+        ignore_eos = serializers.BooleanField(default=False, help_text="Staff only: fixed-length answers (benchmarks).")
         team = serializers.IntegerField(required=False)
 
     @extend_schema(request=InputSerializer, responses={202: RunOutput})
@@ -104,8 +106,9 @@ class RunCreateApi(APIView):
             task=data["task"],
             photos=photos_get_visible(user=request.user, sha256s=data["photos"]),
             fields=fields,
-            max_tokens=MAX_TOKENS_FOR_LENGTH[AnswerLength(data["length"])],
+            max_tokens=data.get("max_tokens") or MAX_TOKENS_FOR_LENGTH[AnswerLength(data["length"])],
             sampling=sampling_params(data["activity"]),
+            ignore_eos=data["ignore_eos"] and request.user.is_staff,
         )
         return run_response(run, code=status.HTTP_202_ACCEPTED)
 

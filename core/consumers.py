@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+from uuid import UUID
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -11,6 +12,7 @@ from django.conf import settings
 
 from core.errors import NotFound
 from core.models import Run
+from core.run_executor import executor
 from core.selectors import run_get_visible, run_queue_position
 from core.streaming import run_group, run_payload
 
@@ -49,6 +51,9 @@ class RunConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(run_group(self.run_id), self.channel_name)
             await self.close(code=CLOSE_NOT_FOUND)
             return
+        live = executor.live_text(UUID(str(self.run_id)))
+        if live is not None and len(live) > len(snapshot["text"]):
+            snapshot["text"] = live  # this process runs it: no need to wait for the next save
         await self.accept()
         self.sent = len(snapshot["text"])
         await self.send_json({"type": "snapshot", "run": snapshot})

@@ -46,6 +46,10 @@ class StreamBuffer:
     def add(self, piece: str) -> None:
         self.text += piece
 
+    @property
+    def nothing_sent(self) -> bool:
+        return self._sent == 0
+
     async def flush(self, *, save: bool = False) -> None:
         if len(self.text) > self._sent:
             offset, self._sent = self._sent, len(self.text)
@@ -64,6 +68,7 @@ class RunExecutor:
         self._running: dict[UUID, asyncio.Task[None]] = {}
         self._waiting: list[tuple[int, float, UUID]] = []
         self._sweeper: asyncio.Task[None] | None = None
+        self._buffers: dict[UUID, StreamBuffer] = {}
 
     # ---- any thread -------------------------------------------------------------------------------------------
     @property
@@ -88,6 +93,11 @@ class RunExecutor:
         assert self._loop is not None
         return asyncio.run_coroutine_threadsafe(self._cancel(run_id), self._loop)
 
+    def live_text(self, run_id: UUID) -> str | None:
+        """The text streamed so far by a run this process executes (fresher than the saved copy)."""
+        buffer = self._buffers.get(run_id)
+        return None if buffer is None else buffer.text
+
     def local_run_ids(self) -> list[UUID]:
         return [*self._running, *(item[2] for item in self._waiting)]
 
@@ -109,6 +119,7 @@ class RunExecutor:
             await self._client.close()
         self._running.clear()
         self._waiting.clear()
+        self._buffers.clear()
         self._loop = self._client = self._sweeper = None
 
     def _admit(self, run_id: UUID, priority: int) -> None:
@@ -142,7 +153,7 @@ class RunExecutor:
         return True
 
     async def _execute(self, run_id: UUID) -> None:
-        buffer = StreamBuffer(run_id)
+        buffer = self._buffers[run_id] = StreamBuffer(run_id)
         try:
             run = await database_sync_to_async(run_state.start)(run_id, self.worker_id)
             if run is None:
@@ -160,6 +171,8 @@ class RunExecutor:
         except Exception as exc:  # noqa: BLE001 - a bug must fail one run, never the executor
             logger.exception("run %s crashed", run_id)
             await self._finish(run_state.mark_failed, run_id, f"internal error: {type(exc).__name__}")
+        finally:
+            self._buffers.pop(run_id, None)
 
     async def _stream(self, request: Any, buffer: StreamBuffer) -> None:
         assert self._client is not None
@@ -168,6 +181,8 @@ class RunExecutor:
             async for event in self._client.stream(request):
                 if isinstance(event, TextDelta):
                     buffer.add(event.text)
+                    if buffer.nothing_sent:
+                        await buffer.flush()  # the first token goes out at once: it sets the felt latency
                 elif isinstance(event, Finished):
                     flusher.cancel()
                     await buffer.flush()

@@ -60,6 +60,7 @@ def build_request(run: Run) -> ChatRequest:
         max_tokens=params.get("max_tokens"),
         sampling=Sampling(**sampling) if sampling else None,
         request_id=str(run.id),
+        ignore_eos=bool(params.get("ignore_eos")),
         **params.get("fields", {}),
     )
 

@@ -42,6 +42,7 @@ def run_create(
     max_tokens: int | None = None,
     sampling: dict[str, Any] | None = None,
     priority: int = 0,
+    ignore_eos: bool = False,
 ) -> Run:
     """Persist a run and hand it to the executor. Refuses with Busy when too many runs already wait."""
     template = _template(task)
@@ -55,6 +56,8 @@ def run_create(
         params["max_tokens"] = max_tokens
     if sampling:
         params["sampling"] = sampling
+    if ignore_eos:
+        params["ignore_eos"] = True
     with transaction.atomic():
         run = Run.objects.create(
             task=task,

@@ -43,6 +43,7 @@ class TaskTemplate:
         max_tokens: int | None = None,
         sampling: Sampling | None = None,
         request_id: str | None = None,
+        ignore_eos: bool = False,
         **fields: Any,
     ) -> ChatRequest:
         return ChatRequest(
@@ -53,6 +54,7 @@ class TaskTemplate:
             schema_name=self.name,
             priority=priority,
             request_id=request_id,
+            ignore_eos=ignore_eos,
         )
 
     def with_changes(self, **changes: Any) -> TaskTemplate:

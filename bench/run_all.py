@@ -1,0 +1,171 @@
+"""`make bench`: the app against the raw engine on the standard mix, side by side, plus micro-benchmarks.
+
+Starts the tiny engine and a Daphne app server on a scratch data folder unless told where running ones are
+(--engine-url, --app-url). Results: a table on the console and JSON under bench/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BENCH_DATA = ROOT / "var" / "bench"
+RESULTS = ROOT / "bench" / "results"
+USER, PASSWORD = "bench", "bench-password-123"
+
+
+def setup_django(data_dir: Path, fresh: bool) -> None:
+    if fresh and data_dir.exists():
+        shutil.rmtree(data_dir)
+    os.environ["VISIONDESK_DATA_DIR"] = str(data_dir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
+    import django
+
+    django.setup()
+
+
+def ensure_bench_user() -> None:
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from core.models import Membership, Role, Team
+
+    call_command("migrate", verbosity=0)
+    users = get_user_model().objects
+    if not users.filter(username=USER).exists():
+        user = users.create_user(USER, password=PASSWORD, is_staff=True)
+        team, _ = Team.objects.get_or_create(name="Bench")
+        Membership.objects.create(user=user, team=team, role=Role.ADMIN)
+
+
+def start_engine() -> Any:
+    from inference.engine.launch import EngineProcess
+    from inference.engine.machine import probe_machine
+    from inference.engine.plan import plan_engine
+    from inference.engine.settings import EngineSettings
+    from tests.fixtures.live_app import free_port
+
+    settings = EngineSettings.from_env(
+        model=str(ROOT / "var" / "models" / "tiny-qwen3-vl"), port=free_port(), data_dir=BENCH_DATA, simulate_gpu=""
+    )
+    plan = plan_engine(probe_machine(), settings)
+    engine = EngineProcess(plan, BENCH_DATA / "engine.log")
+    engine.start()
+    print(f"starting the engine ({plan.served_name})…", flush=True)
+    engine.wait_until_healthy(timeout_s=900)
+    return engine
+
+
+def start_app(engine_url: str) -> Any:
+    from tests.fixtures.live_app import start_app_server
+
+    os.environ["DJANGO_SETTINGS_MODULE"] = "core.settings"
+    return start_app_server(engine_url, extra_env={"DJANGO_SETTINGS_MODULE": "core.settings", "VISIONDESK_SERVE_TEST_DB": ""})
+
+
+async def served_model(engine_url: str) -> str:
+    import openai
+
+    client = openai.AsyncOpenAI(base_url=engine_url, api_key="unused")
+    return (await client.models.list()).data[0].id
+
+
+async def side_by_side(engine_url: str, app_url: str, sessions_list: list[int], per_session: int) -> list[dict]:
+    from bench import loadgen
+    from bench.standard_mix import requests
+
+    engine = loadgen.EngineTarget(engine_url, await served_model(engine_url))
+    app = loadgen.AppTarget(app_url, USER, PASSWORD)
+    await app.login()
+    rows = []
+    for round_no, sessions in enumerate(sessions_list):
+        count = sessions * per_session
+        work = requests(count * 2 + 4, seed=1000 + round_no)  # unique photos for both targets and the warm-up
+        warm, engine_work, app_work = work[:4], work[4 : 4 + count], work[4 + count :]
+        prepared = {item.index: await asyncio.to_thread(engine.prepared, item) for item in [*warm, *engine_work]}
+        for item in warm:  # first requests pay one-time costs on both sides
+            await engine.send(item, prepared[item.index])
+            await app.send(item)
+        by_engine = await loadgen.closed_loop(
+            "engine", sessions, engine_work, lambda item: engine.send(item, prepared[item.index]), True
+        )
+        by_app = await loadgen.closed_loop("app", sessions, app_work, app.send, True)
+        rows.append(compare(by_engine, by_app))
+    return rows
+
+
+def compare(engine: Any, app: Any) -> dict[str, Any]:
+    from bench.loadgen import as_dict
+
+    return {
+        "sessions": engine.sessions,
+        "engine": as_dict(engine),
+        "app": as_dict(app),
+        "throughput_ratio_app_over_engine": round(app.req_per_s / engine.req_per_s, 3) if engine.req_per_s else None,
+        "added_ttft_p50_ms": (
+            round(app.ttft_p50_ms - engine.ttft_p50_ms, 1) if app.ttft_p50_ms and engine.ttft_p50_ms else None
+        ),
+    }
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    head = f"{'target':<8}{'sess':>5}{'req/s':>8}{'out tok/s':>11}{'TTFT p50/p95 ms':>18}{'e2e p50/p95 s':>16}{'err':>5}"
+    print("\n" + head + "\n" + "-" * len(head))
+    for row in rows:
+        for name in ("engine", "app"):
+            r = row[name]
+            ttft = f"{r['ttft_p50_ms']}/{r['ttft_p95_ms']}"
+            e2e = f"{r['e2e_p50_s']}/{r['e2e_p95_s']}"
+            print(f"{name:<8}{r['sessions']:>5}{r['req_per_s']:>8}{r['output_tok_per_s']:>11}{ttft:>18}{e2e:>16}{r['errors']:>5}")
+        print(f"  app/engine throughput {row['throughput_ratio_app_over_engine']}x, added TTFT p50 {row['added_ttft_p50_ms']} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--engine-url", default="")
+    parser.add_argument("--app-url", default="")
+    parser.add_argument("--sessions", default="4,12")
+    parser.add_argument("--per-session", type=int, default=6, help="requests per session per target")
+    parser.add_argument("--skip-micro", action="store_true")
+    args = parser.parse_args()
+
+    setup_django(BENCH_DATA, fresh=not args.app_url)
+    ensure_bench_user()
+    engine = None if args.engine_url else start_engine()
+    engine_url = args.engine_url or engine.plan.url
+    app = None if args.app_url else start_app(engine_url)
+    app_url = args.app_url or app.url
+    results: dict[str, Any] = {"machine": f"{platform.node()} {os.cpu_count()} cores", "when": time.strftime("%F %T")}
+    try:
+        sessions = [int(s) for s in args.sessions.split(",")]
+        results["standard_mix"] = asyncio.run(side_by_side(engine_url, app_url, sessions, args.per_session))
+        print_table(results["standard_mix"])
+        if not args.skip_micro:
+            from bench import micro
+
+            results["micro"] = micro.run_all(app_url=app_url, username=USER, password=PASSWORD)
+    finally:
+        if app is not None:
+            from tests.fixtures.live_app import stop_app_server
+
+            stop_app_server(app)
+        if engine is not None:
+            engine.stop()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.write_text(json.dumps(results, indent=2))
+    print(f"\nresults: {out}")
+
+
+if __name__ == "__main__":
+    main()
