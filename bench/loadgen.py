@@ -161,7 +161,10 @@ class AppTarget:
         started = time.perf_counter()
         try:
             files = [("files", (f"p{i}.jpg", data, "image/jpeg")) for i, data in enumerate(item.photos)]
-            upload = await self.http.post("/api/photos/", files=files, headers=self.headers)
+            # As the page does: photos are prepared for the task at upload (cache warming is measured on its own).
+            upload = await self.http.post(
+                "/api/photos/", files=files, data={"task": "describe", "warm": "false"}, headers=self.headers
+            )
             upload.raise_for_status()
             body = {
                 "photos": [p["sha256"] for p in upload.json()["photos"]], "question": item.kind.prompt,

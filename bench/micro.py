@@ -90,7 +90,7 @@ async def bench_warm_cache(app: AppTarget, pairs: int = 8, think_s: float = 1.0)
     for i in range(pairs):
         for mode in ("cold", "warm"):
             files = [("files", (f"{mode}{i}.jpg", make_photo(rng, 5000 + i * 2 + (mode == "warm")), "image/jpeg"))]
-            data = {"warm_for": "describe"} if mode == "warm" else {}
+            data = {"task": "describe", "warm": "true" if mode == "warm" else "false"}
             upload = await app.http.post("/api/photos/", files=files, data=data, headers=app.headers)
             sha = upload.json()["photos"][0]["sha256"]
             await asyncio.sleep(think_s)  # the person types the question

@@ -16,7 +16,7 @@ from core.errors import InvalidInput
 from core.models import Photo
 from core.selectors import photos_get_visible, run_get_visible, run_queue_position, runs_recent_for, user_team
 from core.services.photos import photos_upload
-from core.services.runs import photos_warm, run_cancel, run_create, run_retry
+from core.services.runs import photos_prepare, run_cancel, run_create, run_retry
 from core.streaming import run_payload
 
 
@@ -60,7 +60,10 @@ class PhotoUploadApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         files = serializers.ListField(child=serializers.FileField(allow_empty_file=True), allow_empty=False)
-        warm_for = serializers.CharField(required=False, allow_blank=True)
+        task = serializers.CharField(
+            required=False, allow_blank=True, help_text="The task the photos are for: they are prepared for it now."
+        )
+        warm = serializers.BooleanField(default=True, help_text="Also warm the engine's cache for this task.")
         team = serializers.IntegerField(required=False)
 
     @extend_schema(request={"multipart/form-data": InputSerializer}, responses={201: PhotoOutput(many=True)})
@@ -74,8 +77,8 @@ class PhotoUploadApi(APIView):
         rejections = [{"filename": r.filename, "reason": r.reason} for r in rejected]
         if not photos:
             raise InvalidInput(rejections[0]["reason"], details={"rejected": rejections})
-        if serializer.validated_data.get("warm_for"):
-            photos_warm(task=serializer.validated_data["warm_for"], photos=photos)
+        if serializer.validated_data.get("task"):
+            photos_prepare(task=serializer.validated_data["task"], photos=photos, warm=serializer.validated_data["warm"])
         body = {"photos": PhotoOutput(photos, many=True).data, "rejected": rejections}
         return Response(body, status=status.HTTP_201_CREATED)
 

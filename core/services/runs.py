@@ -102,14 +102,15 @@ def run_cancel(*, run: Run) -> Run:
     return run
 
 
-def photos_warm(*, task: str, photos: list[Photo]) -> None:
-    """Ask the engine to cache the task's system prompt + photo now, so the question's first token comes sooner."""
-    if not settings.WARM_CACHE_ON_UPLOAD or not executor.bound:
-        return
+def photos_prepare(*, task: str, photos: list[Photo], warm: bool = True) -> None:
+    """Resize the photos for the task now, while the person types; optionally warm the engine's prefix cache
+    (a 1-token request with the task's system prompt and the photo) so the question's first token comes sooner."""
     template = _template(task)
-    for photo in photos:
-        image = photo_image_input(photo, max_tokens=template.image_tokens)
-        blank_fields = dict.fromkeys(_field_names(template), "")
+    images = [photo_image_input(photo, max_tokens=template.image_tokens) for photo in photos]
+    if not (warm and settings.WARM_CACHE_ON_UPLOAD and executor.bound):
+        return
+    blank_fields = dict.fromkeys(_field_names(template), "")
+    for image in images:
         messages = template.messages(images=[image], **blank_fields)
         executor.warm(ChatRequest(messages=messages, max_tokens=1, sampling=template.sampling, priority=1))
 

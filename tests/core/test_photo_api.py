@@ -67,3 +67,13 @@ def test_anonymous_uploads_are_refused(client):
     response = client.post("/api/photos/", {"files": [jpeg("x.jpg")]})
     assert response.status_code in (401, 403)
     assert "error" in response.json()
+
+
+def test_photos_uploaded_for_a_task_are_resized_for_it_at_once(owner_api, settings):
+    from pathlib import Path
+
+    file = SimpleUploadedFile("big.jpg", jpeg_bytes(1920, 1080, seed=12), content_type="image/jpeg")
+    response = owner_api.post("/api/photos/", {"files": [file], "task": "describe"}, format="multipart")
+    sha = response.json()["photos"][0]["sha256"]
+    variants = list(Path(settings.PHOTO_STORAGE_DIR).glob(f"{sha[:2]}/{sha}-t*.jpg"))
+    assert len(variants) == 1, "the budget-sized copy is made at upload, not when the question is asked"

@@ -36,7 +36,7 @@
     for (const file of input.files) {
       const body = new FormData();
       body.append("files", file);
-      body.append("warm_for", "describe");
+      body.append("task", "describe");
       const r = await VD.post("/api/photos/", body);
       const data = await r.json();
       if (r.ok) { data.photos.forEach((p) => { ready.push(p.sha256); showPhoto(p); }); data.rejected.forEach(showRejected); }
