@@ -99,17 +99,19 @@ async def closed_loop(target: str, sessions: int, work: list[MixRequest], send: 
 class EngineTarget:
     """The reference: the engine's OpenAI API, given exactly what the app would send."""
 
-    def __init__(self, engine_url: str, model: str) -> None:
+    def __init__(self, engine_url: str, model: str, budgets: dict[str, int] | None = None) -> None:
         self.client = openai.AsyncOpenAI(base_url=engine_url, api_key="unused", max_retries=0, timeout=600)
         self.model = model
         self.template = get_template("describe")
+        self.budgets = budgets or {}  # visual tokens per photo by request kind; default: the template's budget
 
     def prepared(self, item: MixRequest) -> list[dict[str, Any]]:
         """Photos normalised and resized as the app does, done before timing (the app's own cost is in its path)."""
         parts: list[dict[str, Any]] = []
         for i, data in enumerate(item.photos):
             stored = prepare_upload(filename="p.jpg", data=data, max_bytes=1 << 30, max_pixels=1 << 30).data
-            small, _, _ = resize_for_budget(data=stored, max_tokens=self.template.image_tokens)
+            budget = self.budgets.get(item.kind.name, self.template.image_tokens)
+            small, _, _ = resize_for_budget(data=stored, max_tokens=budget)
             url = "data:image/jpeg;base64," + base64.b64encode(small).decode()
             parts.append({"type": "image_url", "image_url": {"url": url}, "uuid": f"bench-{item.index}-{i}"})
         return [
@@ -123,8 +125,13 @@ class EngineTarget:
         tokens = 0
         try:
             stream = await self.client.chat.completions.create(
-                model=self.model, messages=messages, max_tokens=item.kind.output_tokens, stream=True,
-                temperature=SAMPLING["temperature"], top_p=SAMPLING["top_p"], presence_penalty=1.5,
+                model=self.model,
+                messages=messages,
+                max_tokens=item.kind.output_tokens,
+                stream=True,
+                temperature=SAMPLING["temperature"],
+                top_p=SAMPLING["top_p"],
+                presence_penalty=1.5,
                 stream_options={"include_usage": True},
                 extra_body={"top_k": SAMPLING["top_k"], "ignore_eos": True},
             )
@@ -136,7 +143,9 @@ class EngineTarget:
         except openai.OpenAIError as exc:
             return Sample(ok=False, error=str(exc)[:200])
         end = time.perf_counter()
-        return Sample(ok=True, ttft_s=None if first is None else first - started, e2e_s=end - started, output_tokens=tokens)
+        return Sample(
+            ok=True, ttft_s=None if first is None else first - started, e2e_s=end - started, output_tokens=tokens
+        )
 
 
 class AppTarget:
@@ -167,8 +176,11 @@ class AppTarget:
             )
             upload.raise_for_status()
             body = {
-                "photos": [p["sha256"] for p in upload.json()["photos"]], "question": item.kind.prompt,
-                "activity": "balanced", "max_tokens": item.kind.output_tokens, "ignore_eos": True,
+                "photos": [p["sha256"] for p in upload.json()["photos"]],
+                "question": item.kind.prompt,
+                "activity": "balanced",
+                "max_tokens": item.kind.output_tokens,
+                "ignore_eos": True,
             }
             asked = time.perf_counter()
             created = await self.http.post("/api/runs/create/", json=body, headers=self.headers)

@@ -100,8 +100,12 @@ async def bench_warm_cache(app: AppTarget, pairs: int = 8, think_s: float = 1.0)
             run = await _wait_done(app, run_id)
             results[mode].append(run["ttft_ms"])
     cold, warm = statistics.median(results["cold"]), statistics.median(results["warm"])
-    return {"pairs": pairs, "ttft_p50_cold_ms": round(cold, 1), "ttft_p50_warm_ms": round(warm, 1),
-            "warm_over_cold": round(warm / cold, 3)}
+    return {
+        "pairs": pairs,
+        "ttft_p50_cold_ms": round(cold, 1),
+        "ttft_p50_warm_ms": round(warm, 1),
+        "warm_over_cold": round(warm / cold, 3),
+    }
 
 
 async def _wait_done(app: AppTarget, run_id: str) -> dict[str, Any]:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import platform
+import shlex
 import shutil
 import sys
 import time
@@ -48,7 +50,7 @@ def ensure_bench_user() -> None:
         Membership.objects.create(user=user, team=team, role=Role.ADMIN)
 
 
-def start_engine() -> Any:
+def start_engine(model: str, extra_args: str) -> Any:
     from inference.engine.launch import EngineProcess
     from inference.engine.machine import probe_machine
     from inference.engine.plan import plan_engine
@@ -56,12 +58,16 @@ def start_engine() -> Any:
     from tests.fixtures.live_app import free_port
 
     settings = EngineSettings.from_env(
-        model=str(ROOT / "var" / "models" / "tiny-qwen3-vl"), port=free_port(), data_dir=BENCH_DATA, simulate_gpu=""
+        model=model or str(ROOT / "var" / "models" / "tiny-qwen3-vl"),
+        port=free_port(),
+        data_dir=BENCH_DATA,
+        simulate_gpu="",
+        extra_args=tuple(shlex.split(extra_args)),
     )
     plan = plan_engine(probe_machine(), settings)
     engine = EngineProcess(plan, BENCH_DATA / "engine.log")
     engine.start()
-    print(f"starting the engine ({plan.served_name})…", flush=True)
+    print(f"starting the engine ({plan.served_name}): {' '.join(plan.argv())}", flush=True)
     engine.wait_until_healthy(timeout_s=900)
     return engine
 
@@ -70,7 +76,9 @@ def start_app(engine_url: str) -> Any:
     from tests.fixtures.live_app import start_app_server
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "core.settings"
-    return start_app_server(engine_url, extra_env={"DJANGO_SETTINGS_MODULE": "core.settings", "VISIONDESK_SERVE_TEST_DB": ""})
+    return start_app_server(
+        engine_url, extra_env={"DJANGO_SETTINGS_MODULE": "core.settings", "VISIONDESK_SERVE_TEST_DB": ""}
+    )
 
 
 async def served_model(engine_url: str) -> str:
@@ -80,13 +88,16 @@ async def served_model(engine_url: str) -> str:
     return (await client.models.list()).data[0].id
 
 
-async def side_by_side(engine_url: str, app_url: str, sessions_list: list[int], per_session: int) -> list[dict]:
+async def side_by_side(
+    engine_url: str, app_url: str, sessions_list: list[int], per_session: int, budgets: dict[str, int]
+) -> list[dict]:
     from bench import loadgen
     from bench.standard_mix import requests
 
-    engine = loadgen.EngineTarget(engine_url, await served_model(engine_url))
-    app = loadgen.AppTarget(app_url, USER, PASSWORD)
-    await app.login()
+    engine = loadgen.EngineTarget(engine_url, await served_model(engine_url), budgets)
+    app = loadgen.AppTarget(app_url, USER, PASSWORD) if app_url else None
+    if app is not None:
+        await app.login()
     rows = []
     for round_no, sessions in enumerate(sessions_list):
         count = sessions * per_session
@@ -95,18 +106,25 @@ async def side_by_side(engine_url: str, app_url: str, sessions_list: list[int], 
         prepared = {item.index: await asyncio.to_thread(engine.prepared, item) for item in [*warm, *engine_work]}
         for item in warm:  # first requests pay one-time costs on both sides
             await engine.send(item, prepared[item.index])
-            await app.send(item)
+            if app is not None:
+                await app.send(item)
         by_engine = await loadgen.closed_loop(
-            "engine", sessions, engine_work, lambda item: engine.send(item, prepared[item.index]), True
+            "engine", sessions, engine_work, functools.partial(send_prepared, engine, prepared), True
         )
-        by_app = await loadgen.closed_loop("app", sessions, app_work, app.send, True)
+        by_app = await loadgen.closed_loop("app", sessions, app_work, app.send, True) if app else None
         rows.append(compare(by_engine, by_app))
     return rows
+
+
+async def send_prepared(engine: Any, prepared: dict[int, Any], item: Any) -> Any:
+    return await engine.send(item, prepared[item.index])
 
 
 def compare(engine: Any, app: Any) -> dict[str, Any]:
     from bench.loadgen import as_dict
 
+    if app is None:
+        return {"sessions": engine.sessions, "engine": as_dict(engine)}
     return {
         "sessions": engine.sessions,
         "engine": as_dict(engine),
@@ -119,15 +137,22 @@ def compare(engine: Any, app: Any) -> dict[str, Any]:
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
-    head = f"{'target':<8}{'sess':>5}{'req/s':>8}{'out tok/s':>11}{'TTFT p50/p95 ms':>18}{'e2e p50/p95 s':>16}{'err':>5}"
+    head = (
+        f"{'target':<8}{'sess':>5}{'req/s':>8}{'out tok/s':>11}{'TTFT p50/p95 ms':>18}{'e2e p50/p95 s':>16}{'err':>5}"
+    )
     print("\n" + head + "\n" + "-" * len(head))
     for row in rows:
         for name in ("engine", "app"):
+            if name not in row:
+                continue
             r = row[name]
             ttft = f"{r['ttft_p50_ms']}/{r['ttft_p95_ms']}"
             e2e = f"{r['e2e_p50_s']}/{r['e2e_p95_s']}"
-            print(f"{name:<8}{r['sessions']:>5}{r['req_per_s']:>8}{r['output_tok_per_s']:>11}{ttft:>18}{e2e:>16}{r['errors']:>5}")
-        print(f"  app/engine throughput {row['throughput_ratio_app_over_engine']}x, added TTFT p50 {row['added_ttft_p50_ms']} ms")
+            speed = f"{r['req_per_s']:>8}{r['output_tok_per_s']:>11}"
+            print(f"{name:<8}{r['sessions']:>5}{speed}{ttft:>18}{e2e:>16}{r['errors']:>5}")
+        if "app" in row:
+            ratio, added = row["throughput_ratio_app_over_engine"], row["added_ttft_p50_ms"]
+            print(f"  app/engine throughput {ratio}x, added TTFT p50 {added} ms")
 
 
 def main() -> None:
@@ -137,20 +162,31 @@ def main() -> None:
     parser.add_argument("--sessions", default="4,12")
     parser.add_argument("--per-session", type=int, default=6, help="requests per session per target")
     parser.add_argument("--skip-micro", action="store_true")
+    parser.add_argument("--engine-only", action="store_true", help="no app server: the raw engine alone")
+    parser.add_argument("--model", default="", help="model for the started engine (default: the tiny model)")
+    parser.add_argument("--engine-args", default="", help="extra engine arguments, e.g. '--load-format dummy'")
+    parser.add_argument("--budgets", default="", help="visual tokens per kind, e.g. describe=256,detail=1280")
+    parser.add_argument("--tag", default="", help="a label for this run's results file")
     args = parser.parse_args()
+    budgets = {k: int(v) for k, v in (pair.split("=") for pair in args.budgets.split(",") if pair)}
 
     setup_django(BENCH_DATA, fresh=not args.app_url)
     ensure_bench_user()
-    engine = None if args.engine_url else start_engine()
+    engine = None if args.engine_url else start_engine(args.model, args.engine_args)
     engine_url = args.engine_url or engine.plan.url
-    app = None if args.app_url else start_app(engine_url)
-    app_url = args.app_url or app.url
-    results: dict[str, Any] = {"machine": f"{platform.node()} {os.cpu_count()} cores", "when": time.strftime("%F %T")}
+    app = None if (args.app_url or args.engine_only) else start_app(engine_url)
+    app_url = "" if args.engine_only else (args.app_url or app.url)
+    results: dict[str, Any] = {
+        "machine": f"{platform.node()} {os.cpu_count()} cores",
+        "when": time.strftime("%F %T"),
+        "engine_args": engine.plan.argv() if engine else engine_url,
+        "budgets": budgets,
+    }
     try:
         sessions = [int(s) for s in args.sessions.split(",")]
-        results["standard_mix"] = asyncio.run(side_by_side(engine_url, app_url, sessions, args.per_session))
+        results["standard_mix"] = asyncio.run(side_by_side(engine_url, app_url, sessions, args.per_session, budgets))
         print_table(results["standard_mix"])
-        if not args.skip_micro:
+        if not (args.skip_micro or args.engine_only):
             from bench import micro
 
             results["micro"] = micro.run_all(app_url=app_url, username=USER, password=PASSWORD)
@@ -162,7 +198,7 @@ def main() -> None:
         if engine is not None:
             engine.stop()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out = RESULTS / f"bench-{args.tag or time.strftime('%Y%m%d-%H%M%S')}.json"
     out.write_text(json.dumps(results, indent=2))
     print(f"\nresults: {out}")
 

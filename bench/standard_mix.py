@@ -21,8 +21,16 @@ class Kind:
 
 KINDS = (
     Kind("describe", 0.30, 1, 96, "Describe this photo: the main objects, their condition and the setting."),
-    Kind("detail", 0.40, 1, 160, "Read every label, number and gauge value in the photo and give each with its position."),
-    Kind("reason", 0.20, 1, 320, "Is anything abnormal or unsafe in this photo? Reason step by step, then recommend an action."),
+    Kind(
+        "detail", 0.40, 1, 160, "Read every label, number and gauge value in the photo and give each with its position."
+    ),
+    Kind(
+        "reason",
+        0.20,
+        1,
+        320,
+        "Is anything abnormal or unsafe in this photo? Reason step by step, then recommend an action.",
+    ),
     Kind("compare", 0.10, 2, 256, "Compare the two photos and list every difference between them."),
 )
 SIZES = ((640, 480), (1024, 768), (1280, 720), (1920, 1080))

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "VisionDesk core"
+
+    def ready(self) -> None:
+        from core import login_throttle  # noqa: F401  connects the failed-login counters

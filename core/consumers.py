@@ -11,6 +11,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
 from core.errors import NotFound
+from core.metrics import WEBSOCKET_CLIENTS
 from core.models import Run
 from core.run_executor import executor
 from core.selectors import run_get_visible, run_queue_position
@@ -55,10 +56,15 @@ class RunConsumer(AsyncJsonWebsocketConsumer):
         if live is not None and len(live) > len(snapshot["text"]):
             snapshot["text"] = live  # this process runs it: no need to wait for the next save
         await self.accept()
+        WEBSOCKET_CLIENTS.inc()
+        self.counted = True
         self.sent = len(snapshot["text"])
         await self.send_json({"type": "snapshot", "run": snapshot})
 
     async def disconnect(self, code: int) -> None:
+        if getattr(self, "counted", False):
+            WEBSOCKET_CLIENTS.dec()
+            self.counted = False
         if hasattr(self, "run_id"):
             await self.channel_layer.group_discard(run_group(self.run_id), self.channel_name)
         gap_filler = getattr(self, "gap_filler", None)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -55,6 +56,17 @@ class Busy(AppError):
     retry_after_s = 10
 
 
+class TooManyRequests(AppError):
+    """Too many attempts from this person: they may try again after `retry_after_s` seconds."""
+
+    status = 429
+    code = "throttled"
+
+    def __init__(self, message: str, *, retry_after_s: int, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message, details={"retry_after_s": retry_after_s, **(details or {})})
+        self.retry_after_s = retry_after_s
+
+
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": details or {}}}
 
@@ -70,8 +82,11 @@ def _drf_message(exc: drf.APIException) -> tuple[str, dict[str, Any]]:
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, AppError):
-        headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, Busy) else None
+        retry_after = getattr(exc, "retry_after_s", None)
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
         return Response(error_body(exc.code, exc.message, exc.details), status=exc.status, headers=headers)
+    if isinstance(exc, drf.Throttled):
+        return _throttled(exc)
     if isinstance(exc, DjangoValidationError):
         exc = drf.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     elif isinstance(exc, Http404):
@@ -91,3 +106,11 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
 def _code(exc: drf.APIException) -> str:
     codes = exc.get_codes()
     return codes if isinstance(codes, str) else exc.default_code
+
+
+def _throttled(exc: drf.Throttled) -> Response:
+    wait = max(1, math.ceil(exc.wait or 1))
+    message = f"Too many requests: please wait {wait} s and try again."
+    return Response(
+        error_body("throttled", message, {"retry_after_s": wait}), status=429, headers={"Retry-After": str(wait)}
+    )

@@ -132,3 +132,84 @@ class RunPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"photo {self.position} of run {self.run_id}"
+
+
+class AuditEvent(models.Model):
+    """Who did what to which record, and when (created, edited, approved, exported, cancelled...)."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    actor_name = models.CharField(max_length=150, blank=True)  # kept when the user is deleted
+    action = models.CharField(max_length=64)  # "<entity>.<verb>", e.g. "run.create", "report.approve"
+    target_type = models.CharField(max_length=64, blank=True)  # "core.run", "inspection.report"
+    target_id = models.CharField(max_length=64, blank=True)
+    target_repr = models.CharField(max_length=200, blank=True)
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events")
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["target_type", "target_id"]), models.Index(fields=["action", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name or 'system'} {self.action} {self.target_repr}"
+
+
+class BatchStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    PAUSED = "paused", "Paused"
+    CANCELLED = "cancelled", "Cancelled"
+    DONE = "done", "Done"
+
+
+class Batch(models.Model):
+    """Many photos, one task: each item becomes a low-priority run, sent a bounded number at a time."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=200, blank=True)
+    task = models.CharField(max_length=64)
+    fields = models.JSONField(default=dict, blank=True)  # the same fields for every item's run
+    max_tokens = models.PositiveIntegerField(null=True, blank=True)
+    priority = models.IntegerField(default=10)  # interactive runs use 0 and go first
+    status = models.CharField(max_length=12, choices=BatchStatus.choices, default=BatchStatus.RUNNING)
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="batches")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"]), models.Index(fields=["team", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.task} batch {str(self.id)[:8]}"
+
+
+class ItemStatus(models.TextChoices):
+    PENDING = "pending", "Waiting"
+    SUBMITTED = "submitted", "Sent"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class BatchItem(models.Model):
+    """One photo of a batch; its run once sent. A failed item never stops the others."""
+
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField()
+    filename = models.CharField(max_length=255, blank=True)
+    photo = models.ForeignKey(Photo, on_delete=models.PROTECT, null=True, blank=True)
+    run = models.OneToOneField(Run, on_delete=models.SET_NULL, null=True, blank=True, related_name="batch_item")
+    status = models.CharField(max_length=12, choices=ItemStatus.choices, default=ItemStatus.PENDING)
+    error = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["batch", "position"], name="one_item_per_position")]
+        indexes = [models.Index(fields=["status", "batch"])]
+
+    def __str__(self) -> str:
+        return f"item {self.position} of {self.batch_id}"

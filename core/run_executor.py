@@ -98,6 +98,14 @@ class RunExecutor:
         buffer = self._buffers.get(run_id)
         return None if buffer is None else buffer.text
 
+    @property
+    def waiting_count(self) -> int:
+        return len(self._waiting)
+
+    @property
+    def running_count(self) -> int:
+        return len(self._running)
+
     def local_run_ids(self) -> list[UUID]:
         return [*self._running, *(item[2] for item in self._waiting)]
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.metrics import observe_run_finished
 from core.models import Run, RunStatus
 from core.run_hooks import done_handler_for, request_builder_for
 from core.services.photos import photo_image_input
@@ -90,6 +91,7 @@ def mark_done(run_id: UUID, result: ChatResult) -> dict[str, Any] | None:
                 handler(run)
     except ValueError as exc:  # the app could not use the answer: the run fails, the text stays
         return mark_failed(run_id, f"the answer could not be used: {exc}", text=result.text)
+    observe_run_finished(run)
     return {"type": "done", "run": run_payload(run)}
 
 
@@ -97,16 +99,20 @@ def mark_failed(run_id: UUID, reason: str, *, text: str | None = None) -> dict[s
     changes: dict[str, Any] = {"status": RunStatus.FAILED, "error": reason, "finished_at": timezone.now()}
     if text is not None:
         changes["text"] = text
-    Run.objects.filter(id=run_id).exclude(status__in=[RunStatus.DONE, RunStatus.CANCELLED]).update(**changes)
+    changed = Run.objects.filter(id=run_id).exclude(status__in=[RunStatus.DONE, RunStatus.CANCELLED]).update(**changes)
     run = Run.objects.get(id=run_id)
+    if changed:
+        observe_run_finished(run)
     return {"type": "failed", "error": run.error, "run": run_payload(run)}
 
 
 def mark_cancelled(run_id: UUID) -> dict[str, Any] | None:
-    Run.objects.filter(id=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).update(
+    changed = Run.objects.filter(id=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).update(
         status=RunStatus.CANCELLED, finished_at=timezone.now(), error="cancelled"
     )
     run = Run.objects.get(id=run_id)
+    if changed:
+        observe_run_finished(run)
     return {"type": "cancelled", "run": run_payload(run)}
 
 

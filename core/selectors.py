@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 
 from core.errors import InvalidInput, NotFound
 from core.models import Membership, Photo, Role, Run, RunStatus, Team
+from core.run_hooks import visibility_check_for
 
 
 def user_is_admin(user: Any) -> bool:
@@ -56,9 +57,13 @@ def runs_visible_to(user: Any) -> QuerySet[Run]:
 
 def run_get_visible(*, user: Any, run_id: UUID | str) -> Run:
     try:
-        return runs_visible_to(user).get(id=run_id)
+        run = runs_visible_to(user).get(id=run_id)
     except (Run.DoesNotExist, ValueError):
         raise NotFound("No such run.") from None
+    check = visibility_check_for(run.task)  # an app may narrow a task's runs to fewer people than the team
+    if check is not None and not user_is_admin(user) and not check(run, user):
+        raise NotFound("No such run.")
+    return run
 
 
 def photos_visible_to(user: Any) -> QuerySet[Photo]:

