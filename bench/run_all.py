@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import shlex
+import signal
 import shutil
 import sys
 import time
@@ -76,9 +77,10 @@ def start_app(engine_url: str) -> Any:
     from tests.fixtures.live_app import start_app_server
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "core.settings"
-    return start_app_server(
-        engine_url, extra_env={"DJANGO_SETTINGS_MODULE": "core.settings", "VISIONDESK_SERVE_TEST_DB": ""}
-    )
+    # The load generator is one user sending what many people would: per-user rate limits do not apply here.
+    unlimited = {"API_RATE_LIMIT": "1000000/min", "RUN_START_RATE_LIMIT": "1000000/min"}
+    env = {"DJANGO_SETTINGS_MODULE": "core.settings", "VISIONDESK_SERVE_TEST_DB": "", **unlimited}
+    return start_app_server(engine_url, extra_env=env)
 
 
 async def served_model(engine_url: str) -> str:
@@ -168,6 +170,7 @@ def main() -> None:
     parser.add_argument("--budgets", default="", help="visual tokens per kind, e.g. describe=256,detail=1280")
     parser.add_argument("--tag", default="", help="a label for this run's results file")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a stopped benchmark still stops its engine
     budgets = {k: int(v) for k, v in (pair.split("=") for pair in args.budgets.split(",") if pair)}
 
     setup_django(BENCH_DATA, fresh=not args.app_url)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from core.env import env_bool, env_float, env_int, env_list, env_path, env_str
+from core.env import env_bool, env_float, env_int, env_list, env_path, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = env_path("VISIONDESK_DATA_DIR", BASE_DIR / "var")
@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.engine_banner",
+                "core.context_processors.app_access",
             ],
         },
     },
@@ -113,11 +114,23 @@ def _channel_layers() -> dict:
 
 CHANNEL_LAYERS = _channel_layers()
 
+
+def _caches() -> dict:
+    """Login and API rate counters: shared by all app processes through Redis when there is one."""
+    url = env_str("REDIS_URL", "")
+    if url:
+        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "visiondesk"}}
+
+
+CACHES = _caches()
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = ["core.login_throttle.ThrottledModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -153,8 +166,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.errors.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttles.ApiRateThrottle"],
     "DEFAULT_PARSER_CLASSES": [
         "rest_framework.parsers.JSONParser",
         "rest_framework.parsers.MultiPartParser",
@@ -192,11 +206,31 @@ RUN_STREAM_FLUSH_MS = env_int("RUN_STREAM_FLUSH_MS", 40, minimum=1)
 RUN_SAVE_EVERY_MS = env_int("RUN_SAVE_EVERY_MS", 500, minimum=10)
 WARM_CACHE_ON_UPLOAD = env_bool("WARM_CACHE_ON_UPLOAD", True)
 
+# Operations: access limits, metrics, cost and batch jobs.
+LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
+API_RATE_LIMIT = env_rate("API_RATE_LIMIT", "600/min")
+RUN_START_RATE_LIMIT = env_rate("RUN_START_RATE_LIMIT", "60/min")
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+GPU_PRICE_PER_HOUR = env_float("GPU_PRICE_PER_HOUR", 0.0, minimum=0.0)
+BATCH_PRIORITY = env_int("BATCH_PRIORITY", 10, minimum=1)
+BATCH_MAX_IN_FLIGHT = env_int("BATCH_MAX_IN_FLIGHT", 8, minimum=1)
+BATCH_TICK_MS = env_int("BATCH_TICK_MS", 1000, minimum=50)
+BATCH_MAX_FILES = env_int("BATCH_MAX_FILES", 500, minimum=1)
+BATCH_ZIP_MAX_BYTES = env_int("BATCH_ZIP_MAX_BYTES", 200 * 1024 * 1024, minimum=1024)
+BATCH_ZIP_MAX_UNCOMPRESSED_BYTES = env_int("BATCH_ZIP_MAX_UNCOMPRESSED_BYTES", 1024 * 1024 * 1024, minimum=1024)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"httpx": {"level": "WARNING"}, "daphne": {"level": "WARNING"}},
+    "loggers": {"httpx": {"level": "WARNING"}, "httpx2": {"level": "WARNING"}, "daphne": {"level": "WARNING"}},
 }
+
+# Tables: the TableTransformer checkpoints (hub names or local folders), loaded once at start-up.
+TABLE_DETECTION_MODEL = env_str("TABLE_DETECTION_MODEL", "microsoft/table-transformer-detection")
+TABLE_STRUCTURE_MODEL = env_str("TABLE_STRUCTURE_MODEL", "microsoft/table-transformer-structure-recognition-v1.1-all")
+TABLE_MODELS_DEVICE = env_str("TABLE_MODELS_DEVICE", "auto")  # auto: the GPU when there is one
+TABLE_MODELS_WARM_UP = env_bool("TABLE_MODELS_WARM_UP", True)  # load them when the server starts
