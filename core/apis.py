@@ -12,12 +12,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.answer_controls import MAX_TOKENS_FOR_LENGTH, Activity, AnswerLength, sampling_params
-from core.errors import InvalidInput
+from core.errors import Forbidden, InvalidInput
 from core.models import Photo
+from core.roles import refusal_message, task_app, user_may_use_task
 from core.selectors import photos_get_visible, run_get_visible, run_queue_position, runs_recent_for, user_team
 from core.services.photos import photos_upload
 from core.services.runs import photos_prepare, run_cancel, run_create, run_retry
 from core.streaming import run_payload
+from core.throttles import RUN_START_THROTTLES
 
 
 class PhotoOutput(serializers.ModelSerializer):
@@ -78,14 +80,18 @@ class PhotoUploadApi(APIView):
         if not photos:
             raise InvalidInput(rejections[0]["reason"], details={"rejected": rejections})
         if serializer.validated_data.get("task"):
-            photos_prepare(task=serializer.validated_data["task"], photos=photos, warm=serializer.validated_data["warm"])
+            photos_prepare(
+                task=serializer.validated_data["task"], photos=photos, warm=serializer.validated_data["warm"]
+            )
         body = {"photos": PhotoOutput(photos, many=True).data, "rejected": rejections}
         return Response(body, status=status.HTTP_201_CREATED)
 
 
 class RunCreateApi(APIView):
+    throttle_classes = RUN_START_THROTTLES
+
     class InputSerializer(serializers.Serializer):
-        task = serializers.CharField(default="describe")
+        task = serializers.CharField(default="describe", max_length=64)
         photos = serializers.ListField(child=serializers.CharField(max_length=64), allow_empty=False, max_length=8)
         question = serializers.CharField(max_length=4000, required=False, allow_blank=True)
         fields = serializers.DictField(child=serializers.CharField(max_length=20000), required=False)
@@ -100,6 +106,8 @@ class RunCreateApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        if not user_may_use_task(request.user, data["task"]):
+            raise Forbidden(refusal_message(task_app(data["task"])))
         fields = dict(data.get("fields") or {})
         if data.get("question"):
             fields["question"] = data["question"]
@@ -130,13 +138,15 @@ class RunDetailApi(APIView):
 
 
 class RunRetryApi(APIView):
+    throttle_classes = RUN_START_THROTTLES
+
     @extend_schema(request=None, responses={202: RunOutput})
     def post(self, request: Request, run_id: str) -> Response:
-        run = run_retry(run=run_get_visible(user=request.user, run_id=run_id))
+        run = run_retry(run=run_get_visible(user=request.user, run_id=run_id), actor=request.user)
         return run_response(run, code=status.HTTP_202_ACCEPTED)
 
 
 class RunCancelApi(APIView):
     @extend_schema(request=None, responses={200: RunOutput})
     def post(self, request: Request, run_id: str) -> Response:
-        return run_response(run_cancel(run=run_get_visible(user=request.user, run_id=run_id)))
+        return run_response(run_cancel(run=run_get_visible(user=request.user, run_id=run_id), actor=request.user))

@@ -11,8 +11,10 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set u
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from core.batches.scheduler import batch_scheduler  # noqa: E402
 from core.routing import websocket_urlpatterns  # noqa: E402
 from core.run_executor import executor  # noqa: E402
+from core.tables.models_state import table_models_start  # noqa: E402
 
 
 class BindRunExecutor:
@@ -23,6 +25,7 @@ class BindRunExecutor:
 
     async def __call__(self, scope, receive, send):  # type: ignore[no-untyped-def]
         executor.bind()
+        batch_scheduler.bind()
         return await self.app(scope, receive, send)
 
 
@@ -34,3 +37,4 @@ application = BindRunExecutor(
         }
     )
 )
+table_models_start()  # TableTransformer loads in the background; table reading says when it is not ready

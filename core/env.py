@@ -43,14 +43,26 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     return value
 
 
-def env_float(name: str, default: float) -> float:
+def env_float(name: str, default: float, *, minimum: float | None = None) -> float:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a number") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name}={value} must be at least {minimum}")
+    return value
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate limit such as "60/min" (per s, min, hour or day); empty turns the limit off."""
+    value = os.environ.get(name, default).strip()
+    count, _, period = value.partition("/")
+    if value and not (count.isdigit() and period[:1] in {"s", "m", "h", "d"}):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a rate like 60/min (periods: s, min, hour, day)")
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -9,7 +9,9 @@ import logging
 import math
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions as drf
@@ -68,7 +70,18 @@ class TooManyRequests(AppError):
 
 
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "details": details or {}}}
+    return {"error": {"code": code, "message": _encodable(message), "details": _encodable(details or {})}}
+
+
+def _encodable(value: Any) -> Any:
+    """Error messages may quote what was sent; a lone surrogate in it must not stop the answer being UTF-8."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_encodable(k): _encodable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_encodable(v) for v in value]
+    return value
 
 
 def _drf_message(exc: drf.APIException) -> tuple[str, dict[str, Any]]:
@@ -87,6 +100,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         return Response(error_body(exc.code, exc.message, exc.details), status=exc.status, headers=headers)
     if isinstance(exc, drf.Throttled):
         return _throttled(exc)
+    if isinstance(exc, (SuspiciousOperation, RecursionError)):
+        return _unreadable_request(exc)
     if isinstance(exc, DjangoValidationError):
         exc = drf.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     elif isinstance(exc, Http404):
@@ -106,6 +121,22 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
 def _code(exc: drf.APIException) -> str:
     codes = exc.get_codes()
     return codes if isinstance(codes, str) else exc.default_code
+
+
+def _unreadable_request(exc: Exception) -> Response:
+    """A request over Django's limits, malformed multipart, or JSON nested too deep to parse: the client's fault."""
+    logger.warning("refused an unreadable request: %s", exc)
+    if isinstance(exc, TooManyFilesSent):
+        message = f"Too many files in one request: send at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES} at a time."
+    elif isinstance(exc, RequestDataTooBig):
+        message = "The request is too large."
+    elif isinstance(exc, TooManyFieldsSent):
+        message = "The request has too many fields."
+    elif isinstance(exc, RecursionError):
+        message = "The request is nested too deeply to read."
+    else:
+        message = "The request could not be read."
+    return Response(error_body("invalid", message), status=400)
 
 
 def _throttled(exc: drf.Throttled) -> Response:

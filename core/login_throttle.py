@@ -29,6 +29,10 @@ from core.metrics import LOGIN_FAILURES, LOGIN_LOCKOUTS
 logger = logging.getLogger(__name__)
 
 
+def _now() -> float:
+    return time.time()
+
+
 def client_ip(request: Any) -> str:
     return str(getattr(request, "META", {}).get("REMOTE_ADDR") or "unknown")
 
@@ -41,7 +45,7 @@ def _key(username: str, ip: str) -> str:
 def lockout_remaining(username: str, ip: str) -> int:
     """Seconds until `username` may try again from `ip`; 0 when not locked out."""
     state = cache.get(_key(username, ip)) or {}
-    return max(0, int(state.get("locked_until", 0) - time.time() + 0.999))
+    return max(0, int(state.get("locked_until", 0) - _now() + 0.999))
 
 
 def login_failed(username: str, ip: str) -> None:
@@ -52,7 +56,7 @@ def login_failed(username: str, ip: str) -> None:
     state["count"] += 1
     LOGIN_FAILURES.inc()
     if state["count"] >= settings.LOGIN_MAX_FAILURES:
-        state = {"count": 0, "locked_until": time.time() + window}
+        state = {"count": 0, "locked_until": _now() + window}
         LOGIN_LOCKOUTS.inc()
         logger.warning("login locked for %ss after repeated failures (user %r from %s)", window, username, ip)
     cache.set(key, state, timeout=window)
@@ -105,7 +109,8 @@ class ThrottledLoginView(LoginView):
 
 class ThrottledObtainAuthToken(ObtainAuthToken):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        remaining = lockout_remaining(str(request.data.get("username", "")), client_ip(request))
+        data = request.data if hasattr(request.data, "get") else {}  # a malformed body is the serializer's to refuse
+        remaining = lockout_remaining(str(data.get("username", "")), client_ip(request))
         if remaining:
             raise TooManyRequests(lockout_message(remaining), retry_after_s=remaining)
         return super().post(request, *args, **kwargs)

@@ -6,16 +6,19 @@ whole installation (runs waiting in the database, batch items pending) are read 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, ProcessCollector
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, ProcessCollector, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 if TYPE_CHECKING:
     from core.models import Run
 
+# Several web processes (manage.py serve --processes N) share counters through files in this folder.
+MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
 REGISTRY = CollectorRegistry()
 ProcessCollector(registry=REGISTRY)
 
@@ -36,9 +39,9 @@ LATENCY = Histogram(
     registry=REGISTRY,
 )
 TOKENS = Counter("visiondesk_tokens", "Tokens of finished runs", ["task", "kind"], registry=REGISTRY)
-WEBSOCKET_CLIENTS = Gauge("visiondesk_websocket_clients", "Open run websockets in this process", registry=REGISTRY)
-RUNS_WAITING = Gauge("visiondesk_runs_waiting", "Runs waiting in this process's executor queue", registry=REGISTRY)
-RUNS_IN_FLIGHT = Gauge("visiondesk_runs_in_flight", "Runs this process is streaming from the engine", registry=REGISTRY)
+WEBSOCKET_CLIENTS = Gauge(
+    "visiondesk_websocket_clients", "Open run websockets", registry=REGISTRY, multiprocess_mode="livesum"
+)
 LOGIN_FAILURES = Counter("visiondesk_login_failures", "Failed logins", registry=REGISTRY)
 LOGIN_LOCKOUTS = Counter("visiondesk_login_lockouts", "Logins paused after repeated failures", registry=REGISTRY)
 THROTTLED = Counter("visiondesk_api_throttled", "API requests refused by a rate limit", ["scope"], registry=REGISTRY)
@@ -50,8 +53,11 @@ def _executor_counts() -> tuple[int, int]:
     return executor.waiting_count, executor.running_count
 
 
-RUNS_WAITING.set_function(lambda: _executor_counts()[0])
-RUNS_IN_FLIGHT.set_function(lambda: _executor_counts()[1])
+if not MULTIPROCESS:  # a process's own queue; with several processes, visiondesk_runs_active tells the whole story
+    RUNS_WAITING = Gauge("visiondesk_runs_waiting", "Runs waiting in this process's executor queue", registry=REGISTRY)
+    RUNS_IN_FLIGHT = Gauge("visiondesk_runs_in_flight", "Runs this process streams from the engine", registry=REGISTRY)
+    RUNS_WAITING.set_function(lambda: _executor_counts()[0])
+    RUNS_IN_FLIGHT.set_function(lambda: _executor_counts()[1])
 
 
 def observe_run_created(task: str) -> None:
@@ -93,3 +99,13 @@ class DatabaseCollector(Collector):
 
 
 REGISTRY.register(DatabaseCollector())
+
+
+def scrape_registry() -> CollectorRegistry:
+    """What /metrics serves: this process's registry, or every process's numbers when they are shared."""
+    if not MULTIPROCESS:
+        return REGISTRY
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    registry.register(DatabaseCollector())
+    return registry

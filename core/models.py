@@ -213,3 +213,106 @@ class BatchItem(models.Model):
 
     def __str__(self) -> str:
         return f"item {self.position} of {self.batch_id}"
+
+
+class Conversation(models.Model):
+    """Questions and answers beside a run. Text only: photos are referred to by number, bound to their hash."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="conversations")
+    origin_run = models.ForeignKey(Run, on_delete=models.SET_NULL, null=True, related_name="conversations")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return f"conversation {self.id}"
+
+
+class ConversationPhoto(models.Model):
+    """Photo N of a conversation, and the one-line description that stands in for it once it is no longer sent."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="photo_refs")
+    photo = models.ForeignKey(Photo, on_delete=models.PROTECT, related_name="+")
+    number = models.PositiveSmallIntegerField()
+    description = models.CharField(max_length=200, blank=True)
+    description_run = models.ForeignKey(Run, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "number"], name="one_photo_per_number"),
+            models.UniqueConstraint(fields=["conversation", "photo"], name="one_number_per_photo"),
+        ]
+
+    def __str__(self) -> str:
+        return f"photo {self.number} of {self.conversation_id}"
+
+
+class TurnSource(models.TextChoices):
+    ORIGIN = "origin", "The run the conversation started from"
+    MODEL = "model", "Answered by the model"
+    TABLE = "table", "Answered from stored table cells"
+
+
+class ConversationTurn(models.Model):
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="turns")
+    number = models.PositiveSmallIntegerField()  # 0: the run the conversation started from
+    question = models.TextField()
+    answer = models.TextField(blank=True)
+    photo_numbers = models.JSONField(default=list, blank=True)  # photos this turn added
+    source = models.CharField(max_length=10, choices=TurnSource.choices, default=TurnSource.MODEL)
+    run = models.ForeignKey(Run, on_delete=models.SET_NULL, null=True, blank=True, related_name="conversation_turns")
+    cited = models.JSONField(null=True, blank=True)  # the table (and cells) an answer came from or looked at
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["conversation", "number"], name="one_turn_per_number")]
+
+    def __str__(self) -> str:
+        return f"turn {self.number} of {self.conversation_id}"
+
+
+class Table(models.Model):
+    """A table found in a photo: box and grid from TableTransformer, cell text read by the model."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="tables")
+    photo = models.ForeignKey(Photo, on_delete=models.PROTECT, related_name="tables")
+    index = models.PositiveSmallIntegerField()  # 1-based, in reading order within the photo
+    box = models.JSONField()  # [x1, y1, x2, y2] in pixels of the stored photo
+    crop = models.JSONField()  # the padded region structured and read
+    score = models.FloatField()
+    n_rows = models.PositiveSmallIntegerField()
+    n_columns = models.PositiveSmallIntegerField()
+    header_rows = models.PositiveSmallIntegerField(default=0)
+    grid = models.JSONField()  # row, column, header and spanning-cell boxes (inference.tables.Grid.as_dict)
+    read_run = models.OneToOneField(Run, on_delete=models.SET_NULL, null=True, blank=True, related_name="table")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "index"]
+        indexes = [models.Index(fields=["photo", "team"])]
+
+    def __str__(self) -> str:
+        return f"table {self.index} of {self.photo.sha256[:12]} ({self.n_rows}x{self.n_columns})"
+
+
+class TableCell(models.Model):
+    table = models.ForeignKey(Table, on_delete=models.CASCADE, related_name="cells")
+    row = models.PositiveSmallIntegerField()  # 0-based grid row, header rows included
+    column = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=200, blank=True)
+    box = models.JSONField()
+
+    class Meta:
+        ordering = ["row", "column"]
+        constraints = [models.UniqueConstraint(fields=["table", "row", "column"], name="one_cell_per_position")]
+
+    def __str__(self) -> str:
+        return f"cell ({self.row}, {self.column}) of table {self.table_id}"

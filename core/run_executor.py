@@ -27,7 +27,7 @@ from core import run_state
 from core.engine import new_engine_client
 from core.streaming import publish
 from inference.client import EngineClient
-from inference.errors import EngineError
+from inference.errors import EngineError, EngineTimeout, EngineUnavailable
 from inference.protocol import ChatRequest, Finished, TextDelta
 
 logger = logging.getLogger(__name__)
@@ -168,7 +168,7 @@ class RunExecutor:
                 return  # cancelled or taken over meanwhile
             await publish(run_id, {"type": "status", "status": "running", "queue_position": None})
             request = await asyncio.to_thread(run_state.build_request, run)
-            await self._stream(request, buffer)
+            await self._stream_when_reachable(request, buffer)
         except asyncio.CancelledError:
             await buffer.flush(save=True)
             await self._finish(run_state.mark_cancelled, run_id)
@@ -181,6 +181,26 @@ class RunExecutor:
             await self._finish(run_state.mark_failed, run_id, f"internal error: {type(exc).__name__}")
         finally:
             self._buffers.pop(run_id, None)
+
+    async def _stream_when_reachable(self, request: Any, buffer: StreamBuffer) -> None:
+        """An engine that is down (restarting, still loading) is waited for, up to RUN_ENGINE_WAIT_SECONDS, while
+        nothing of the answer exists yet; then the run fails with a reason and can be retried."""
+        deadline = time.monotonic() + settings.RUN_ENGINE_WAIT_SECONDS
+        pause = 0.5
+        while True:
+            try:
+                return await self._stream(request, buffer)
+            except EngineTimeout:
+                raise  # it answered, only too slowly: waiting longer would not help
+            except EngineUnavailable as exc:
+                if buffer.text:
+                    raise  # part of the answer was shown: never started again behind the reader's back
+                if time.monotonic() + pause > deadline:
+                    waited = settings.RUN_ENGINE_WAIT_SECONDS
+                    raise EngineUnavailable(f"{exc.reason} (waited {waited} s); press retry to try again") from exc
+            await publish(buffer.run_id, {"type": "status", "status": "waiting", "queue_position": None})
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 5.0)
 
     async def _stream(self, request: Any, buffer: StreamBuffer) -> None:
         assert self._client is not None

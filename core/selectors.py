@@ -37,6 +37,8 @@ def user_team(user: Any, team_id: int | None = None) -> Team:
     """The team a new record belongs to: the one asked for (if the user is in it), else the user's first team."""
     memberships = Membership.objects.filter(user=user).select_related("team").order_by("id")
     if team_id is not None:
+        if not 0 < team_id < 2**63:  # beyond any database's integer: no such team, not a crash
+            raise InvalidInput("You are not a member of that team.")
         memberships = memberships.filter(team_id=team_id)
     membership = memberships.first()
     if membership is None:

@@ -204,6 +204,7 @@ RUNS_MAX_QUEUED = env_int("RUNS_MAX_QUEUED", 500, minimum=0)
 RUN_STALE_SECONDS = env_int("RUN_STALE_SECONDS", 60, minimum=1)
 RUN_STREAM_FLUSH_MS = env_int("RUN_STREAM_FLUSH_MS", 40, minimum=1)
 RUN_SAVE_EVERY_MS = env_int("RUN_SAVE_EVERY_MS", 500, minimum=10)
+RUN_ENGINE_WAIT_SECONDS = env_int("RUN_ENGINE_WAIT_SECONDS", 120, minimum=0)
 WARM_CACHE_ON_UPLOAD = env_bool("WARM_CACHE_ON_UPLOAD", True)
 
 # Operations: access limits, metrics, cost and batch jobs.

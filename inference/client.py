@@ -22,6 +22,7 @@ from inference.errors import (
     EngineUnavailable,
     InvalidOutput,
 )
+from inference.image_refs import SentImages
 from inference.protocol import (
     ChatRequest,
     ChatResult,
@@ -103,6 +104,8 @@ def _typed_error(exc: Exception) -> EngineError:
         return BadRequest(f"the engine refused the request: {_engine_message(exc)}", detail=str(exc))
     if isinstance(exc, openai.APIStatusError):
         return EngineError(f"the engine failed ({exc.status_code}): {_engine_message(exc)}", detail=str(exc))
+    if isinstance(exc, (httpx.TimeoutException, httpx2.TimeoutException, TimeoutError)):
+        return EngineTimeout("the engine did not answer in time", detail=str(exc))
     if isinstance(exc, (httpx.HTTPError, httpx2.HTTPError, ConnectionError, asyncio.IncompleteReadError)):
         return EngineUnavailable("the connection to the engine broke", detail=str(exc))
     return EngineError(f"unexpected engine error: {exc}", detail=repr(exc))
@@ -131,6 +134,7 @@ class EngineClient:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._model = model
+        self._sent_images = SentImages()
         self._openai = openai.AsyncOpenAI(
             base_url=self.base_url,
             api_key=api_key or "unused",
@@ -163,7 +167,7 @@ class EngineClient:
         """Yield text deltas as they arrive, then one `Finished` with usage, timings and the parsed value."""
         body = _request_body(request, await self.model())
         started = time.perf_counter()
-        chunks = await self._open_stream(body)
+        chunks = await self._open_sending_known_images_by_reference(body, request)
         first_token_at: float | None = None
         parts: list[str] = []
         finish_reason: str | None = None
@@ -185,7 +189,7 @@ class EngineClient:
             raise
         except Exception as exc:  # noqa: BLE001 - the stream broke after tokens were shown: not retried
             error = _typed_error(exc)
-            if isinstance(error, EngineUnavailable):
+            if type(error) is EngineUnavailable:  # a timeout stays a timeout
                 error = EngineUnavailable("the engine stopped in the middle of the answer", detail=error.detail)
             raise error from exc
         finally:
@@ -211,6 +215,20 @@ class EngineClient:
             if isinstance(event, Finished):
                 return event.result
         raise EngineUnavailable("the engine ended the answer without finishing it")
+
+    async def _open_sending_known_images_by_reference(self, body: dict[str, Any], request: ChatRequest) -> Any:
+        slim = self._sent_images.slim(body)
+        by_reference = slim is not body
+        try:
+            chunks = await self._open_stream(slim)
+        except BadRequest:
+            if not by_reference:
+                raise
+            chunks = await self._open_stream(body)  # nothing was streamed: send the bytes this time
+            self._sent_images.missed()  # that worked, so a reference was the trouble
+            by_reference = False
+        self._sent_images.accepted(request, by_reference=by_reference)
+        return chunks
 
     async def _open_stream(self, body: dict[str, Any]) -> Any:
         for attempt in range(CONNECT_RETRIES + 1):

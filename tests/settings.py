@@ -10,7 +10,14 @@ from core.settings import DATABASES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
 WARM_CACHE_ON_UPLOAD = os.environ.get("WARM_CACHE_ON_UPLOAD", "0") == "1"
+TABLE_MODELS_WARM_UP = os.environ.get("TABLE_MODELS_WARM_UP", "0") == "1"  # no checkpoint downloads in tests
 
 # An app server started by the tests serves the test database the test process writes.
 if os.environ.get("VISIONDESK_SERVE_TEST_DB") and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["NAME"] = DATABASES["default"]["TEST"]["NAME"]
+elif os.environ.get("VISIONDESK_SERVE_TEST_DB"):  # PostgreSQL: the database pytest-django created for the tests
+    DATABASES["default"]["NAME"] = f"test_{DATABASES['default']['NAME']}"
+
+# Rate limits have their own tests; elsewhere many requests from reused user ids must not trip them.
+API_RATE_LIMIT = "100000/min"
+RUN_START_RATE_LIMIT = "100000/min"

@@ -91,9 +91,7 @@ class Inspection(models.Model):
     photos = models.ManyToManyField(Photo, through="InspectionPhoto", related_name="inspections")
     run = models.ForeignKey(Run, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     revision = models.PositiveSmallIntegerField(default=1)
-    revision_of = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="revisions"
-    )
+    revision_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="revisions")
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -26,9 +26,13 @@ from apps.support.selectors import (
 )
 from apps.support.services import draft_edit, ticket_approve, ticket_create, ticket_regenerate
 from core.errors import InvalidInput
+from core.roles import app_permission
 from core.selectors import photos_get_visible, user_team
 from core.services.photos import photos_upload
 from core.streaming import run_payload
+from core.throttles import RUN_START_THROTTLES
+
+SUPPORT_ONLY = [app_permission("support")]
 
 
 def _photo(photo: Any, number: int) -> dict[str, Any]:
@@ -114,7 +118,10 @@ class TicketOutput(serializers.ModelSerializer):
         return DraftOutput(draft).data if draft else None
 
     def get_drafts(self, ticket: Ticket) -> list[dict[str, Any]]:
-        return [{"id": d.id, "tone": d.tone, "language": d.language, "created_at": d.created_at} for d in ticket.drafts.all()]
+        return [
+            {"id": d.id, "tone": d.tone, "language": d.language, "created_at": d.created_at}
+            for d in ticket.drafts.all()
+        ]
 
     def get_url(self, ticket: Ticket) -> str:
         return reverse("support:ticket", args=[ticket.pk])
@@ -145,6 +152,8 @@ def ticket_response(request: Request, ticket_id: int, *, code: int = status.HTTP
 class TicketCreateApi(APIView):
     """JSON with `photos` (sha256 of photos uploaded through /api/photos/), or multipart with `files`, or both."""
 
+    permission_classes = SUPPORT_ONLY
+    throttle_classes = RUN_START_THROTTLES
     parser_classes = [JSONParser, MultiPartParser]
 
     class InputSerializer(serializers.Serializer):
@@ -208,6 +217,8 @@ def _uploaded(request: Request, team: Any, files: list[Any]) -> list[Any]:
 
 
 class TicketListApi(APIView):
+    permission_classes = SUPPORT_ONLY
+
     @extend_schema(
         parameters=[
             OpenApiParameter("issue_type", enum=IssueType.values),
@@ -228,12 +239,17 @@ class TicketListApi(APIView):
 
 
 class TicketDetailApi(APIView):
+    permission_classes = SUPPORT_ONLY
+
     @extend_schema(responses={200: TicketOutput})
     def get(self, request: Request, ticket_id: int) -> Response:
         return ticket_response(request, ticket_id)
 
 
 class TicketRegenerateApi(APIView):
+    permission_classes = SUPPORT_ONLY
+    throttle_classes = RUN_START_THROTTLES
+
     class InputSerializer(serializers.Serializer):
         tone = serializers.ChoiceField(choices=Tone.choices, required=False)
         language = serializers.CharField(max_length=40, required=False)
@@ -249,6 +265,8 @@ class TicketRegenerateApi(APIView):
 
 
 class DraftEditApi(APIView):
+    permission_classes = SUPPORT_ONLY
+
     class InputSerializer(serializers.Serializer):
         text = serializers.CharField(max_length=20000, allow_blank=True, trim_whitespace=False)
 
@@ -262,6 +280,8 @@ class DraftEditApi(APIView):
 
 
 class TicketApproveApi(APIView):
+    permission_classes = SUPPORT_ONLY
+
     class InputSerializer(serializers.Serializer):
         text = serializers.CharField(max_length=20000, required=False, trim_whitespace=False)
 

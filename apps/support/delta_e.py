@@ -6,6 +6,7 @@ Lab colour (robust against highlights and small shadows), and the two colours ar
 
 from __future__ import annotations
 
+import threading
 import warnings
 from dataclasses import dataclass
 from functools import cache
@@ -27,6 +28,12 @@ def _colour() -> ModuleType:
         import colour
 
     return colour
+
+
+def warm_in_background() -> None:
+    """Import colour-science (about a second of CPU) while the first analysis runs, not when its answer arrives."""
+    if _colour.cache_info().currsize == 0:
+        threading.Thread(target=_colour, name="colour-science-import", daemon=True).start()
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,9 @@ class Policy(models.Model):
     currency = models.CharField(max_length=8, default="EUR")
     tones = models.JSONField(default=_all_tones, blank=True, help_text="Enabled tone presets: formal, warm, brief.")
     default_tone = models.CharField(max_length=10, choices=Tone.choices, default=Tone.WARM)
-    languages = models.JSONField(default=_default_languages, blank=True, help_text="Reply languages, e.g. English, Deutsch.")
+    languages = models.JSONField(
+        default=_default_languages, blank=True, help_text="Reply languages, e.g. English, Deutsch."
+    )
     default_language = models.CharField(max_length=40, default="English")
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -26,9 +26,7 @@ DEFAULT_RULES: list[dict[str, object]] = [
 def rule_for(rules: Iterable[PolicyRule], *, issue_type: str, severity: str) -> PolicyRule | None:
     """The rule for this issue type with the highest minimum severity the finding reaches; None when none does."""
     reached = SEVERITY_RANK[Severity(severity)]
-    candidates = [
-        r for r in rules if r.issue_type == issue_type and SEVERITY_RANK[Severity(r.min_severity)] <= reached
-    ]
+    candidates = [r for r in rules if r.issue_type == issue_type and SEVERITY_RANK[Severity(r.min_severity)] <= reached]
     return max(candidates, key=lambda r: SEVERITY_RANK[Severity(r.min_severity)], default=None)
 
 

@@ -23,7 +23,10 @@ def _with_display_status(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
         display_status=Case(
             When(Q(status=TicketStatus.ANALYSING, analysis_run__status__in=ENDED_BADLY), then=Value("failed")),
             When(Q(status=TicketStatus.DRAFTING, reply_run_status__in=ENDED_BADLY), then=Value("failed")),
-            When(Q(status=TicketStatus.DRAFTING, reply_run_status__isnull=True) & ~Q(reply_error=""), then=Value("failed")),
+            When(
+                Q(status=TicketStatus.DRAFTING, reply_run_status__isnull=True) & ~Q(reply_error=""),
+                then=Value("failed"),
+            ),
             default=F("status"),
             output_field=CharField(),
         )

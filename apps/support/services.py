@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.support.delta_e import warm_in_background
 from apps.support.findings import analysis_findings
 from apps.support.models import (
     FULL_FRAME,
@@ -28,6 +30,7 @@ from apps.support.reply_prompt import reply_fields
 from apps.support.schemas import MAX_TICKET_PHOTOS
 from core.errors import AppError, Conflict, InvalidInput
 from core.models import Photo, Run, RunStatus, Team
+from core.services.audit import audit_record
 from core.services.runs import run_cancel, run_create
 
 # ---- policy ---------------------------------------------------------------------------------------------------
@@ -96,9 +99,7 @@ def policy_rule_delete(*, rule: PolicyRule) -> None:
 # ---- catalogue ------------------------------------------------------------------------------------------------
 
 
-def product_save(
-    *, team: Team, sku: str, name: str, box_items: list[str], product: Product | None = None
-) -> Product:
+def product_save(*, team: Team, sku: str, name: str, box_items: list[str], product: Product | None = None) -> Product:
     """Create a product, or update `product`. SKUs are unique within a team."""
     product = product or Product(team=team)
     product.sku, product.name = sku.strip(), name.strip()
@@ -181,6 +182,7 @@ def ticket_create(
         fields = _analysis_fields(product, customer_message, len(photos))
         ticket.analysis_run = run_create(user=user, team=team, task="defect_analysis", photos=photos, fields=fields)
         ticket.save(update_fields=["analysis_run"])
+        transaction.on_commit(warm_in_background)
     return ticket
 
 
@@ -240,10 +242,8 @@ def ticket_regenerate(*, ticket: Ticket, user: Any, tone: str | None, language: 
     tone, language = _reply_choice(policy_ensure(team=ticket.team), tone, language)
     current = ticket.drafts.select_related("run").first()
     if current is not None and current.run is not None and current.run.is_active:
-        try:
-            run_cancel(run=current.run)  # nobody will read it: free the engine for the new one
-        except Conflict:
-            pass  # it ended meanwhile
+        with contextlib.suppress(Conflict):  # it may have ended meanwhile
+            run_cancel(run=current.run, actor=user)  # nobody will read it: free the engine for the new one
     return reply_draft_start(ticket=ticket, user=user, tone=tone, language=language)
 
 
@@ -273,4 +273,5 @@ def ticket_approve(*, ticket: Ticket, user: Any, text: str | None = None) -> Tic
     ticket.status, ticket.sent_text = TicketStatus.SENT, draft.text
     ticket.approved_by, ticket.approved_at = user, timezone.now()
     ticket.save(update_fields=["status", "sent_text", "approved_by", "approved_at", "updated_at"])
+    audit_record(actor=user, action="support.reply.approve", target=ticket, details={"draft": draft.pk})
     return ticket

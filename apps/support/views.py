@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,6 +25,7 @@ from apps.support.services import (
 )
 from core.errors import AppError, NotFound
 from core.models import Team
+from core.roles import role_required
 from core.selectors import user_team
 from core.services.photos import photos_upload
 
@@ -37,7 +37,7 @@ def _team_or_none(request: HttpRequest) -> Team | None:
         return None
 
 
-@login_required
+@role_required("support")
 def index(request: HttpRequest) -> HttpResponse:
     team = _team_or_none(request)
     filters = {key: request.GET.get(key, "").strip() for key in ("issue_type", "sku", "status")}
@@ -60,7 +60,7 @@ def _history_row(ticket: Ticket) -> dict[str, object]:
     return {"ticket": ticket, "issues": issues.items(), "status": status, "status_label": TicketStatus(status).label}
 
 
-@login_required
+@role_required("support")
 def ticket_page(request: HttpRequest, ticket_id: int) -> HttpResponse:
     try:
         ticket = ticket_get_visible(user=request.user, ticket_id=ticket_id)
@@ -154,7 +154,7 @@ SETTINGS_ACTIONS: dict[str, Callable[[HttpRequest, Policy], str]] = {
 }
 
 
-@login_required
+@role_required("support")
 def settings_page(request: HttpRequest) -> HttpResponse:
     team = _team_or_none(request)
     if team is None:
@@ -179,9 +179,15 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "product_form": ProductForm(),
         "photo_form": ProductPhotoForm(),
         "rules": policy.rules.all(),
+        "without_rule": _issue_types_without_rule(policy),
         "products": Product.objects.filter(team=team).prefetch_related("reference_photos__photo"),
     }
     return render(request, "support/settings.html", context)
+
+
+def _issue_types_without_rule(policy: Policy) -> list[str]:
+    ruled = set(policy.rules.values_list("issue_type", flat=True))
+    return [label for value, label in IssueType.choices if value not in ruled]
 
 
 def _policy_initial(policy: Policy) -> dict[str, object]:

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import Conflict
+from core.roles import app_permission
 from core.selectors import photos_get_visible, user_team
 
 from .models import Classroom, Language, Step, Student, Subject, Submission
@@ -40,6 +41,12 @@ from .services import (
 from .worksheet import worksheet_pdf
 
 MAX_EDITED_STEPS = 40
+
+
+class TutoringApi(APIView):
+    """Every tutoring endpoint is for teachers (and team leads, admins); records are then the teacher's own."""
+
+    permission_classes = [app_permission("tutoring")]
 
 
 # ---- output shapes ----------------------------------------------------------------------------------------------
@@ -71,7 +78,12 @@ class StepOutput(serializers.ModelSerializer):
             return None
         width, height = size
         x1, y1, x2, y2 = step.bbox
-        return [round(x1 / 1000 * width), round(y1 / 1000 * height), round(x2 / 1000 * width), round(y2 / 1000 * height)]
+        return [
+            round(x1 / 1000 * width),
+            round(y1 / 1000 * height),
+            round(x2 / 1000 * width),
+            round(y2 / 1000 * height),
+        ]
 
 
 def _run_state(run: Any) -> dict[str, Any] | None:
@@ -82,7 +94,9 @@ def submission_payload(submission: Submission) -> dict[str, Any]:
     """Everything the review page and API clients need about one submission."""
     pages = list(submission.pages.all())
     steps = StepOutput(
-        submission.steps.all(), many=True, context={"page_sizes": {p.position: (p.photo.width, p.photo.height) for p in pages}}
+        submission.steps.all(),
+        many=True,
+        context={"page_sizes": {p.position: (p.photo.width, p.photo.height) for p in pages}},
     ).data
     explanation = None
     if submission.explained:
@@ -99,7 +113,11 @@ def submission_payload(submission: Submission) -> dict[str, Any]:
         }
     return {
         "id": submission.id,
-        "student": {"id": submission.student_id, "name": submission.student.name, "grade_level": submission.student.grade_level},
+        "student": {
+            "id": submission.student_id,
+            "name": submission.student.name,
+            "grade_level": submission.student.grade_level,
+        },
         "subject": submission.subject,
         "language": submission.language,
         "teacher_note": submission.teacher_note,
@@ -109,8 +127,14 @@ def submission_payload(submission: Submission) -> dict[str, Any]:
         "edited_at": submission.edited_at.isoformat() if submission.edited_at else None,
         "approved_at": submission.approved_at.isoformat() if submission.approved_at else None,
         "pages": [
-            {"page": p.position, "sha256": p.photo.sha256, "width": p.photo.width, "height": p.photo.height,
-             "url": f"/photos/{p.photo.sha256}/", "thumbnail_url": f"/photos/{p.photo.sha256}/thumb/"}
+            {
+                "page": p.position,
+                "sha256": p.photo.sha256,
+                "width": p.photo.width,
+                "height": p.photo.height,
+                "url": f"/photos/{p.photo.sha256}/",
+                "thumbnail_url": f"/photos/{p.photo.sha256}/thumb/",
+            }
             for p in pages
         ],  # fmt: skip
         "transcription": {"exercise": submission.exercise, "exercise_latex": submission.exercise_latex, "steps": steps},
@@ -152,13 +176,13 @@ class SubmissionSummaryOutput(serializers.ModelSerializer):
 
 
 # ---- classes and students ---------------------------------------------------------------------------------------
-class ClassroomListApi(APIView):
+class ClassroomListApi(TutoringApi):
     @extend_schema(responses={200: ClassroomOutput(many=True)})
     def get(self, request: Request) -> Response:
         return Response(ClassroomOutput(classrooms_visible_to(request.user), many=True).data)
 
 
-class ClassroomCreateApi(APIView):
+class ClassroomCreateApi(TutoringApi):
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=120)
         team = serializers.IntegerField(required=False)
@@ -168,17 +192,19 @@ class ClassroomCreateApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        classroom = classroom_create(user=request.user, team=user_team(request.user, data.get("team")), name=data["name"])
+        classroom = classroom_create(
+            user=request.user, team=user_team(request.user, data.get("team")), name=data["name"]
+        )
         return Response(ClassroomOutput(classroom).data, status=status.HTTP_201_CREATED)
 
 
-class StudentListApi(APIView):
+class StudentListApi(TutoringApi):
     @extend_schema(responses={200: StudentOutput(many=True)})
     def get(self, request: Request) -> Response:
         return Response(StudentOutput(students_visible_to(request.user), many=True).data)
 
 
-class StudentCreateApi(APIView):
+class StudentCreateApi(TutoringApi):
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=120)
         grade_level = serializers.IntegerField(min_value=1, max_value=13)
@@ -207,7 +233,7 @@ class StudentCreateApi(APIView):
         return Response(StudentOutput(student).data, status=status.HTTP_201_CREATED)
 
 
-class StudentHistoryApi(APIView):
+class StudentHistoryApi(TutoringApi):
     class OutputSerializer(serializers.Serializer):
         student = StudentOutput()
         submissions = SubmissionSummaryOutput(many=True)
@@ -225,7 +251,7 @@ class StudentHistoryApi(APIView):
 
 
 # ---- submissions ------------------------------------------------------------------------------------------------
-class SubmissionListApi(APIView):
+class SubmissionListApi(TutoringApi):
     @extend_schema(responses={200: SubmissionSummaryOutput(many=True)})
     def get(self, request: Request) -> Response:
         submissions = submissions_visible_to(request.user)
@@ -234,7 +260,7 @@ class SubmissionListApi(APIView):
         return Response(SubmissionSummaryOutput(submissions[:100], many=True).data)
 
 
-class SubmissionCreateApi(APIView):
+class SubmissionCreateApi(TutoringApi):
     class InputSerializer(serializers.Serializer):
         student = serializers.IntegerField()
         photos = serializers.ListField(
@@ -262,7 +288,7 @@ class SubmissionCreateApi(APIView):
         return Response(submission_payload(submission), status=status.HTTP_201_CREATED)
 
 
-class SubmissionDetailApi(APIView):
+class SubmissionDetailApi(TutoringApi):
     @extend_schema(responses={200: SubmissionOutput})
     def get(self, request: Request, submission_id: int) -> Response:
         return Response(submission_payload(submission_get_visible(user=request.user, submission_id=submission_id)))
@@ -285,7 +311,7 @@ class CorrectStepInput(serializers.Serializer):
     latex = serializers.CharField(max_length=1000, allow_blank=True, default="")
 
 
-class SubmissionUpdateApi(APIView):
+class SubmissionUpdateApi(TutoringApi):
     class InputSerializer(serializers.Serializer):
         exercise = serializers.CharField(max_length=4000, required=False, allow_blank=True)
         exercise_latex = serializers.CharField(max_length=2000, required=False, allow_blank=True)
@@ -307,7 +333,7 @@ class SubmissionUpdateApi(APIView):
         return Response(submission_payload(submission_get_visible(user=request.user, submission_id=submission_id)))
 
 
-class SubmissionExplainApi(APIView):
+class SubmissionExplainApi(TutoringApi):
     @extend_schema(request=None, responses={202: SubmissionOutput})
     def post(self, request: Request, submission_id: int) -> Response:
         submission_explain(submission=submission_get_visible(user=request.user, submission_id=submission_id))
@@ -315,14 +341,16 @@ class SubmissionExplainApi(APIView):
         return Response(submission_payload(submission), status=status.HTTP_202_ACCEPTED)
 
 
-class SubmissionApproveApi(APIView):
+class SubmissionApproveApi(TutoringApi):
     @extend_schema(request=None, responses={200: SubmissionOutput})
     def post(self, request: Request, submission_id: int) -> Response:
-        submission_approve(submission=submission_get_visible(user=request.user, submission_id=submission_id), user=request.user)
+        submission_approve(
+            submission=submission_get_visible(user=request.user, submission_id=submission_id), user=request.user
+        )
         return Response(submission_payload(submission_get_visible(user=request.user, submission_id=submission_id)))
 
 
-class SubmissionWorksheetApi(APIView):
+class SubmissionWorksheetApi(TutoringApi):
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request: Request, submission_id: int) -> HttpResponse:
         submission = submission_get_visible(user=request.user, submission_id=submission_id)

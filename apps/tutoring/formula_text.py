@@ -6,6 +6,7 @@ formula never breaks the document and never injects markup into it.
 
 from __future__ import annotations
 
+import re
 from xml.sax.saxutils import escape
 
 SYMBOLS = {
@@ -28,6 +29,11 @@ ESCAPED = {",": " ", ";": " ", ":": " ", "!": "", " ": " ", "{": "{", "}": "}", 
 TEXT_ARG = {"text", "mathrm", "mathbf", "mathit", "textbf", "textit", "operatorname", "mathsf", "mbox", "bar",
             "overline", "underline", "hat", "widehat", "tilde", "boldsymbol", "mathcal", "unit"}  # fmt: skip
 FRACTIONS = {"frac", "dfrac", "tfrac", "cfrac"}
+
+
+def _grouped(markup: str) -> str:
+    """Parentheses around a fraction's part unless it is one number or name."""
+    return markup if re.fullmatch(r"[\w.]+", markup) else f"({markup})"
 
 
 class Malformed(ValueError):
@@ -98,7 +104,7 @@ class _Reader:
             return escape(ESCAPED.get(self.take(), ""))
         if name in FRACTIONS:
             top, bottom = self.argument(), self.argument()
-            return f"({top})/({bottom})"
+            return f"{_grouped(top)}/{_grouped(bottom)}"
         if name == "sqrt":
             index = self.optional()
             return f"{f'<super>{index}</super>' if index else ''}√({self.argument()})"

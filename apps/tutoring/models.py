@@ -115,8 +115,8 @@ class Submission(models.Model):
                 return SubmissionState.FAILED
         if self.start_error:
             return SubmissionState.FAILED
-        if self.explain_run is not None:
-            return SubmissionState.EXPLAINING
+        if self.explain_run is not None or (self.transcribe_run and self.transcribe_run.status == RunStatus.DONE):
+            return SubmissionState.EXPLAINING  # running, or about to start once the reading is committed
         return SubmissionState.TRANSCRIBING
 
     @property

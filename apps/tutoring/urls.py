@@ -15,10 +15,14 @@ api_patterns = [
     path("api/submissions/<int:submission_id>/", apis.SubmissionDetailApi.as_view(), name="api-submission-detail"),
     path("api/submissions/<int:submission_id>/edit/", apis.SubmissionUpdateApi.as_view(), name="api-submission-edit"),
     path(
-        "api/submissions/<int:submission_id>/explain/", apis.SubmissionExplainApi.as_view(), name="api-submission-explain"
+        "api/submissions/<int:submission_id>/explain/",
+        apis.SubmissionExplainApi.as_view(),
+        name="api-submission-explain",
     ),
     path(
-        "api/submissions/<int:submission_id>/approve/", apis.SubmissionApproveApi.as_view(), name="api-submission-approve"
+        "api/submissions/<int:submission_id>/approve/",
+        apis.SubmissionApproveApi.as_view(),
+        name="api-submission-approve",
     ),
     path(
         "api/submissions/<int:submission_id>/worksheet.pdf",

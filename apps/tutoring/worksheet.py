@@ -26,14 +26,15 @@ CROP_MAX_HEIGHT = 5 * cm
 LABELS = {
     "en": {
         "title": "Worksheet", "grade": "Grade {grade}", "of": "homework of {date}", "problem": "The problem",
-        "mistake": "Your work: where it first went wrong", "no_mistake": "No mistake was found in your steps. Well done!",
-        "why": "Why", "solution": "The correct steps", "explanation": "Explanation",
-        "again": "Your turn: solve it again",
+        "mistake": "Your work: where it first went wrong",
+        "no_mistake": "No mistake was found in your steps. Well done!", "why": "Why",
+        "solution": "The correct steps", "explanation": "Explanation", "again": "Your turn: solve it again",
     },
     "zh-CN": {
         "title": "练习单", "grade": "{grade} 年级", "of": "{date} 的作业", "problem": "题目",
         "mistake": "你的解答：第一次出错的地方", "no_mistake": "你的步骤里没有发现错误，做得好！",
         "why": "原因", "solution": "正确的步骤", "explanation": "讲解", "again": "轮到你了：再做一遍",
+        "math": "数学", "physics": "物理", "chemistry": "化学", "other": "其他",
     },
 }  # fmt: skip
 
@@ -49,7 +50,13 @@ def _styles() -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle("title", parent=body, fontSize=18, leading=24, spaceAfter=4),
         "meta": ParagraphStyle("meta", parent=body, fontSize=9, leading=13, textColor=colors.HexColor("#667085")),
         "h2": ParagraphStyle(
-            "h2", parent=body, fontSize=13, leading=18, spaceBefore=12, spaceAfter=4, textColor=colors.HexColor("#1f5eff")
+            "h2",
+            parent=body,
+            fontSize=13,
+            leading=18,
+            spaceBefore=12,
+            spaceAfter=4,
+            textColor=colors.HexColor("#1f5eff"),
         ),
         "body": body,
         "formula": ParagraphStyle("formula", parent=body, leftIndent=14, textColor=colors.HexColor("#1d2430")),
@@ -95,7 +102,8 @@ def step_crop(submission: Submission, step: Step) -> Flowable | None:
 
 def _header(submission: Submission, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     student, words = submission.student, _words(submission)
-    title = f"{words['title']}: {escape(student.name)} · {escape(submission.get_subject_display())}"
+    subject = words.get(submission.subject, submission.get_subject_display())
+    title = f"{words['title']}: {escape(student.name)} · {escape(subject)}"
     when = timezone.localtime(submission.created_at).strftime("%Y-%m-%d")
     if submission.approved_at:
         approver = submission.approved_by.get_username() if submission.approved_by else "the teacher"

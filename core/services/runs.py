@@ -9,9 +9,11 @@ from django.conf import settings
 from django.db import transaction
 
 from core.errors import Busy, Conflict, InvalidInput
+from core.metrics import observe_run_created
 from core.models import Photo, Run, RunPhoto, RunStatus, Team
 from core.run_executor import executor
 from core.run_state import mark_cancelled
+from core.services.audit import audit_record
 from core.services.photos import photo_image_input
 from inference.prompts import TaskTemplate, get_template
 from inference.protocol import ChatRequest
@@ -69,11 +71,13 @@ def run_create(
             worker=executor.worker_id if executor.bound else "",
         )
         RunPhoto.objects.bulk_create(RunPhoto(run=run, photo=p, position=i) for i, p in enumerate(photos))
+        audit_record(actor=user, action="run.create", target=run, details={"task": task, "priority": priority})
         transaction.on_commit(lambda: executor.submit(run.id, priority))
+    observe_run_created(task)
     return run
 
 
-def run_retry(*, run: Run) -> Run:
+def run_retry(*, run: Run, actor: Any = None) -> Run:
     """Queue a failed or cancelled run again, from scratch; the photos and parameters are kept."""
     if run.status not in (RunStatus.FAILED, RunStatus.CANCELLED):
         raise Conflict("Only a failed or cancelled run can be retried.")
@@ -86,14 +90,16 @@ def run_retry(*, run: Run) -> Run:
         finished_at=None,
         worker=executor.worker_id if executor.bound else "",
     )
+    audit_record(actor=actor, action="run.retry", target=run)
     transaction.on_commit(lambda: executor.submit(run.id, run.priority))
     run.refresh_from_db()
     return run
 
 
-def run_cancel(*, run: Run) -> Run:
+def run_cancel(*, run: Run, actor: Any = None) -> Run:
     if not run.is_active:
         raise Conflict("This run has already ended.")
+    audit_record(actor=actor, action="run.cancel", target=run)
     future = executor.cancel(run.id)
     if future is not None:
         future.result(timeout=10)

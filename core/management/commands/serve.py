@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from core.models import Membership, Role, Team
+from core.web_processes import WebGroup, check_scale_out, start_web_group
 from inference.engine.launch import EngineProcess, EngineStartError
 from inference.engine.machine import probe_machine
 from inference.engine.plan import plan_engine
@@ -29,8 +30,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default=os.environ.get("VISIONDESK_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("VISIONDESK_PORT", "8000")))
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=int(os.environ.get("VISIONDESK_WEB_PROCESSES", "1")),
+            help="web processes sharing the port (more than one needs REDIS_URL)",
+        )
 
     def handle(self, *args: Any, host: str, port: int, **options: Any) -> None:
+        self.processes = max(1, options.get("processes") or 1)
+        check_scale_out(self.processes)
         self._ensure_first_admin()
         engine = None if settings.INFERENCE_URL else self._start_engine()
         web = self._start_web(host, port)
@@ -78,13 +87,15 @@ class Command(BaseCommand):
         self.stdout.write(f"\r{line[:150]:<150}", ending="")
         self.stdout.flush()
 
-    def _start_web(self, host: str, port: int) -> subprocess.Popen:
+    def _start_web(self, host: str, port: int) -> subprocess.Popen | WebGroup:
         command = [sys.executable, "-m", "daphne", "-b", host, "-p", str(port), "core.asgi:application"]
-        web = subprocess.Popen(command)
+        web = start_web_group(host, port, self.processes) if self.processes > 1 else subprocess.Popen(command)
         url = f"http://{host}:{port}/healthz"
         for _ in range(120):  # the first request also attaches the run executor and recovers interrupted runs
             try:
                 if httpx.get(url, timeout=2).status_code == 200:
+                    for _ in range(4 * (self.processes - 1)):  # reach the other processes too (the kernel picks)
+                        httpx.get(url, timeout=2)
                     return web
             except httpx.HTTPError:
                 time.sleep(0.5)

@@ -16,7 +16,10 @@
     },
   };
 
-  const LABELS = { queued: "Queued", running: "Running", done: "Done", failed: "Failed", cancelled: "Cancelled" };
+  const LABELS = {
+    queued: "Queued", running: "Running", done: "Done", failed: "Failed", cancelled: "Cancelled",
+    waiting: "Waiting for the model engine to come back",
+  };
 
   // Shows a run: its text (as plain text, never HTML), status, error and timings.
   const RunView = {

@@ -39,7 +39,7 @@
       if (ready.length >= maxPhotos) { showRejected(file.name, "at most " + maxPhotos + " photos per ticket"); continue; }
       const body = new FormData();
       body.append("files", file);
-      body.append("warm_for", "defect_analysis");
+      body.append("task", "defect_analysis");
       const r = await VD.post("/api/photos/", body);
       const data = await r.json();
       if (r.ok) {

@@ -147,7 +147,7 @@
     node.className = "status " + (s || "");
     $("analysis-error").textContent = run.status === "failed" ? "The analysis failed: " + run.error : "";
     $("analysis-retry").hidden = !(run.status === "failed" || run.status === "cancelled");
-    if (run.status === "done") {
+    if (run.status === "done" && run.latency_ms != null) {
       $("analysis-meta").textContent = "Analysis " + (run.latency_ms / 1000).toFixed(2) + " s · tokens in/out " +
         run.usage.prompt_tokens + " / " + run.usage.completion_tokens;
     }

@@ -1,0 +1,1 @@
+"""Tables in photos: the side models' lifetime in this process, and the tables API."""
