@@ -34,6 +34,12 @@ logger = logging.getLogger(__name__)
 SWEEP_EVERY_S = 5.0
 
 
+def run_db(fn: Any) -> Any:
+    """Run writes go to the thread pool, not the one shared thread: many runs saving must not queue up behind
+    each other or delay websocket handshakes (each call still gets its own closed-after-use connection)."""
+    return database_sync_to_async(fn, thread_sensitive=False)
+
+
 class StreamBuffer:
     """Collects tokens; sends them in batches every ~40 ms and saves the text every ~0.5 s."""
 
@@ -57,7 +63,7 @@ class StreamBuffer:
         now = time.monotonic()
         if save or now - self._saved_at >= settings.RUN_SAVE_EVERY_MS / 1000:
             self._saved_at = now
-            await database_sync_to_async(run_state.save_text)(self.run_id, self.text)
+            await run_db(run_state.save_text)(self.run_id, self.text)
 
 
 class RunExecutor:
@@ -163,7 +169,7 @@ class RunExecutor:
     async def _execute(self, run_id: UUID) -> None:
         buffer = self._buffers[run_id] = StreamBuffer(run_id)
         try:
-            run = await database_sync_to_async(run_state.start)(run_id, self.worker_id)
+            run = await run_db(run_state.start)(run_id, self.worker_id)
             if run is None:
                 return  # cancelled or taken over meanwhile
             await publish(run_id, {"type": "status", "status": "running", "queue_position": None})
@@ -225,7 +231,7 @@ class RunExecutor:
             await buffer.flush()
 
     async def _finish(self, transition: Any, run_id: UUID, *args: Any) -> None:
-        event = await database_sync_to_async(transition)(run_id, *args)
+        event = await run_db(transition)(run_id, *args)
         if event is not None:
             await publish(run_id, event)
 

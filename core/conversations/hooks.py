@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from core.conversations.requests import followup_request
+from core.conversations.selectors import conversation_for_run, origin_visible
 from core.models import ConversationTurn, Run, Table
-from core.run_hooks import build_request_with, on_run_done
+from core.run_hooks import build_request_with, on_run_done, restrict_visibility
 from core.services.conversations import photo_description_store, turn_answer_store
 from core.services.tables import table_cells_store, table_crop_input
 from inference.prompts import followup as _followup  # noqa: F401  registers followup and photo_caption
@@ -35,6 +37,13 @@ def followup_run_request(run: Run, images: Sequence[ImageInput]) -> ChatRequest:
     if not ConversationTurn.objects.filter(run=run, number__gt=0).exists():
         return _plain_request(run, images)
     return followup_request(run, images)
+
+
+@restrict_visibility("followup")
+def followup_visible(run: Run, user: Any) -> bool:
+    """A follow-up is seen by those who may see the run its conversation started from."""
+    conversation = conversation_for_run(run)
+    return conversation is None or origin_visible(conversation, user)
 
 
 @on_run_done("followup")

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from core.errors import NotFound
 from core.models import Conversation, ConversationPhoto, ConversationTurn, RunStatus, Table, TurnSource
-from core.selectors import visible_to
+from core.selectors import run_get_visible, visible_to
 
 
 def conversations_visible_to(user: Any) -> QuerySet[Conversation]:
@@ -17,10 +17,24 @@ def conversations_visible_to(user: Any) -> QuerySet[Conversation]:
 
 
 def conversation_get_visible(*, user: Any, conversation_id: UUID | str) -> Conversation:
+    """A conversation of the user's team whose starting run they may see (an app may narrow that run's audience)."""
     try:
-        return conversations_visible_to(user).get(id=conversation_id)
+        conversation = conversations_visible_to(user).get(id=conversation_id)
     except (Conversation.DoesNotExist, ValueError):
         raise NotFound("No such conversation.") from None
+    if not origin_visible(conversation, user):
+        raise NotFound("No such conversation.")
+    return conversation
+
+
+def origin_visible(conversation: Conversation, user: Any) -> bool:
+    if conversation.origin_run_id is None:
+        return True
+    try:
+        run_get_visible(user=user, run_id=conversation.origin_run_id)
+    except NotFound:
+        return False
+    return True
 
 
 def conversation_for_run(run: Any) -> Conversation | None:

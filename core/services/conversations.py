@@ -60,11 +60,12 @@ def _origin_question(run: Run) -> str:
 def conversation_start(*, user: Any, run: Run) -> tuple[Conversation, bool]:
     """The conversation beside `run` (created if there is none): its photos become photos 1..n and its question
     and answer turn 0. Returns (conversation, created)."""
-    existing = conversation_for_run(run)
-    if existing is not None:
-        return existing, False
     photos = list(run.photos.order_by("runphoto__position"))
     with transaction.atomic():
+        Run.objects.select_for_update().filter(id=run.id).first()  # one conversation per run, even when two start it
+        existing = conversation_for_run(run)
+        if existing is not None:
+            return existing, False
         conversation = Conversation.objects.create(team=run.team, origin_run=run, created_by=_person(user))
         refs = _photos_add(conversation, photos)
         ConversationTurn.objects.create(

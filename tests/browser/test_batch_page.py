@@ -47,6 +47,10 @@ def test_a_batch_of_photos_runs_to_the_end_with_a_progress_bar(browser, live_app
     assert download.value.suggested_filename.endswith(".csv")
     if os.environ.get("VISIONDESK_SCREENSHOTS"):
         page.screenshot(path=os.path.join(os.environ["VISIONDESK_SCREENSHOTS"], "batch.png"), full_page=True)
+    page.goto("/batches/")
+    assert "Roof survey" in page.inner_text("#batch-list") and "6 / 6 done" in page.inner_text("#batch-list")
+    if os.environ.get("VISIONDESK_SCREENSHOTS"):
+        page.screenshot(path=os.path.join(os.environ["VISIONDESK_SCREENSHOTS"], "batches.png"), full_page=True)
 
 
 def test_a_zip_batch_can_be_paused_and_resumed_and_a_bad_file_fails_alone(browser, live_app, owner, tmp_path):

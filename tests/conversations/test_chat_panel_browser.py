@@ -45,3 +45,6 @@ def test_a_person_asks_follow_ups_beside_a_run(browser, live_app, owner, tmp_pat
     page.reload()
     page.locator(".chat-turn").nth(1).wait_for(timeout=10000)
     assert page.locator(".chat-turn").count() == 2, "the conversation is there after a reload"
+    page.click(".chat-find-tables")  # already read: the stored table comes back, no models needed
+    page.wait_for_function("() => !document.querySelector('.chat-find-tables').disabled", timeout=10000)
+    assert page.locator("#chat-tables .chat-table").count() == 1 and page.inner_text("#chat-table-note") == ""

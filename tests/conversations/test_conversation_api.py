@@ -89,3 +89,21 @@ def test_photos_of_another_team_cannot_be_added(owner_api, outsider, origin):
     foreign = photo_for(outsider, 77)
     body = {"question": "And this?", "photos": [foreign.sha256]}
     assert owner_api.post(f"/api/conversations/{conversation['id']}/ask/", body, format="json").status_code == 400
+
+
+def test_a_conversation_is_hidden_from_those_its_starting_run_is_hidden_from(owner_api, teammate, origin):
+    from rest_framework.test import APIClient
+
+    from core.run_hooks import _visibility_checks, restrict_visibility
+
+    conversation = start(owner_api, origin).json()
+    turn = owner_api.post(f"/api/conversations/{conversation['id']}/ask/", {"question": "More?"}, format="json").json()
+    restrict_visibility("describe")(lambda run, user: run.created_by_id == user.id)
+    try:
+        teammate_api = APIClient()
+        teammate_api.force_authenticate(teammate)
+        assert teammate_api.get(f"/api/conversations/{conversation['id']}/").status_code == 404
+        assert teammate_api.get(f"/api/runs/{turn['run']['id']}/").status_code == 404
+        assert owner_api.get(f"/api/runs/{turn['run']['id']}/").status_code == 200
+    finally:
+        _visibility_checks.pop("describe", None)

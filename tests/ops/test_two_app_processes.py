@@ -64,7 +64,9 @@ def test_work_is_shared_by_two_processes_and_done_exactly_once(two_processes, ow
     url, pids = two_processes
     headers = {"Authorization": f"Token {Token.objects.create(user=owner).key}", "Connection": "close"}
     files = [("files", (f"t{i}.jpg", jpeg_bytes(96, 72, seed=800 + i))) for i in range(12)]
-    shas = [p["sha256"] for p in httpx.post(f"{url}/api/photos/", files=files, headers=headers, timeout=60).json()["photos"]]
+    shas = [
+        p["sha256"] for p in httpx.post(f"{url}/api/photos/", files=files, headers=headers, timeout=60).json()["photos"]
+    ]
     body = {"task": "describe", "fields": {"question": "Describe it."}, "photos": shas, "max_tokens": 32}
     batch_id = httpx.post(f"{url}/api/batches/create/", json=body, headers=headers, timeout=30).json()["id"]
     interactive = [

@@ -97,9 +97,7 @@ async def test_past_the_wait_a_run_fails_with_a_reason_and_a_retry_works_once_th
     await no_run_is_stuck()
 
 
-async def test_an_engine_restart_fails_only_the_run_it_interrupted_and_the_queued_ones_finish(
-    proxy, owner, settings
-):
+async def test_an_engine_restart_fails_only_the_run_it_interrupted_and_the_queued_ones_finish(proxy, owner, settings):
     settings.RUNS_MAX_IN_FLIGHT = 1  # the others wait in line
     proxy.up()
     runs = [await database_sync_to_async(create_describe_run)(owner, seed=60 + i, max_tokens=400) for i in range(3)]

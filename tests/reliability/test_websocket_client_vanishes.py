@@ -7,39 +7,20 @@ import asyncio
 import json
 import time
 
-import httpx
 import pytest
 import websockets
-from django.contrib.auth import get_user_model
-from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from core.models import Run, RunStatus
-from tests.images import jpeg_bytes
+from tests.reliability.live_session import session_cookie, start_run, ws_url
 
 pytestmark = [pytest.mark.engine, pytest.mark.django_db(transaction=True)]
 
 
-def session_cookie(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return f"sessionid={client.cookies['sessionid'].value}"
-
-
-def start_run(app_url: str, user) -> str:
-    token, _ = Token.objects.get_or_create(user=get_user_model().objects.get(pk=user.pk))
-    with httpx.Client(base_url=app_url, headers={"Authorization": f"Token {token.key}"}, timeout=30) as api:
-        photo = api.post("/api/photos/", files={"files": ("w.jpg", jpeg_bytes(320, 240, seed=111))})
-        body = {"photos": [photo.json()["photos"][0]["sha256"]], "question": "Describe it.", "max_tokens": 400}
-        return api.post("/api/runs/create/", json={**body, "length": "deep"}).json()["id"]
-
-
 async def vanish_after(app_url: str, cookie: str, run_id: str, deltas: int) -> int:
     """Watch the run, then drop the TCP connection without a goodbye after `deltas` deltas."""
-    url = app_url.replace("http", "ws", 1) + f"/ws/runs/{run_id}/"
     headers = {"Cookie": cookie, "Origin": app_url}
     seen = 0
-    async with websockets.connect(url, additional_headers=headers) as ws:
+    async with websockets.connect(ws_url(app_url, run_id), additional_headers=headers) as ws:
         while seen < deltas:
             message = json.loads(await asyncio.wait_for(ws.recv(), timeout=60))
             if message["type"] in ("done", "failed"):
@@ -50,8 +31,8 @@ async def vanish_after(app_url: str, cookie: str, run_id: str, deltas: int) -> i
 
 
 async def read_final(app_url: str, cookie: str, run_id: str) -> dict:
-    url = app_url.replace("http", "ws", 1) + f"/ws/runs/{run_id}/"
-    async with websockets.connect(url, additional_headers={"Cookie": cookie, "Origin": app_url}) as ws:
+    headers = {"Cookie": cookie, "Origin": app_url}
+    async with websockets.connect(ws_url(app_url, run_id), additional_headers=headers) as ws:
         while True:
             message = json.loads(await asyncio.wait_for(ws.recv(), timeout=120))
             run = message.get("run")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from core.models import Role
+from core.models import Photo, Role, Run
 from tests.fixtures.people import api_client_for, make_user
 from tests.images import jpeg_bytes
 from tests.security.openapi_fuzz import Context, seed_objects
@@ -21,3 +21,12 @@ def world(team):
     ctx = Context(photo_sha=sha, team_id=team.id)
     seed_objects(client, ctx)
     return client, ctx
+
+
+@pytest.fixture
+def record_ids(world) -> dict:
+    """Route parameter values (by name, without `_id`) that name the world's records."""
+    _, ctx = world
+    run = Run.objects.filter(team_id=ctx.ids["team"]).first()
+    photo = Photo.objects.get(sha256=ctx.photo_sha)
+    return {**ctx.ids, "run": run.id if run else None, "sha256": photo.sha256}

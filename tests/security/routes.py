@@ -57,3 +57,15 @@ def all_routes() -> list[Route]:
 
 def private_routes() -> list[Route]:
     return [r for r in all_routes() if r.name not in PUBLIC and r.name != "logout"]
+
+
+def missing_ids(route: Route) -> dict[str, Any]:
+    """Values for the route's parameters that name no record at all."""
+    values: dict[str, Any] = {}
+    for param in route.params:
+        if f"uuid:{param}" in route.pattern:
+            value: Any = "00000000-0000-4000-8000-000000000000"
+        else:
+            value = "0" * 64 if param == "sha256" else 987654
+        values[param.removesuffix("_id")] = value
+    return values

@@ -7,25 +7,19 @@ import hashlib
 
 import httpx
 import pytest
-from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 
 from core.models import Photo
 from core.services.photos import photo_path
 from tests.images import jpeg_bytes
+from tests.reliability.live_session import token_client
 from tests.security.broken_bodies import BROKEN_BODIES
 from tests.security.hostile_files import REFUSED, corpus
 
 pytestmark = [pytest.mark.engine, pytest.mark.django_db(transaction=True)]
 
 
-def api(app_url: str, username: str) -> httpx.Client:
-    token, _ = Token.objects.get_or_create(user=get_user_model().objects.get(username=username))
-    return httpx.Client(base_url=app_url, headers={"Authorization": f"Token {token.key}"}, timeout=60)
-
-
 def test_the_live_server_survives_every_hostile_input_and_keeps_what_it_stored(live_app, owner):
-    client = api(live_app.url, owner.username)
+    client = token_client(live_app.url, owner)
     kept = client.post("/api/photos/", files={"files": ("kept.jpg", jpeg_bytes(320, 240, seed=91))})
     assert kept.status_code == 201
     kept_photo = kept.json()["photos"][0]

@@ -105,6 +105,12 @@
     head.append(el("span", null, "Table " + table.index + " · photo " + photoNumber(table.photo) + " · " +
       table.n_rows + " × " + table.n_columns));
     if (table.status !== "done") head.append(el("span", "status " + table.status, table.status === "failed" ? "Not read" : "Reading…"));
+    if (table.status === "failed" || table.status === "cancelled") {
+      const again = el("button", "link", "Read again"); again.type = "button";
+      again.addEventListener("click", () => request("/api/runs/" + table.run + "/retry/", {})
+        .then(() => follow(table)).catch((e) => { tableNote.textContent = e.message; }));
+      head.append(again);
+    }
     if (table.rows.length) { const a = el("a", null, "CSV"); a.href = table.csv_url; head.append(a); }
     box.append(head);
     if (table.rows.length) {
