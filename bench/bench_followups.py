@@ -156,14 +156,24 @@ def medians(conversations: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
     return rows
 
 
-def ratios(rows: list[dict[str, Any]]) -> dict[str, float]:
-    ttft = {row["turn"]: row["ttft_ms_median"] for row in rows}
-    return {
-        "followup_1_over_first_question": round(ttft[1] / ttft[0], 3),
-        "turn_8_over_turn_1": round(ttft[8] / ttft[1], 3),
-        "turn_7_new_photo_over_turn_1": round(ttft[7] / ttft[1], 3),
-        "turn_8_over_first_question": round(ttft[8] / ttft[0], 3),
-    }
+RATIOS = {  # name: (turn, over turn)
+    "followup_1_over_first_question": (1, 0),
+    "turn_8_over_turn_1": (8, 1),
+    "turn_7_new_photo_over_turn_1": (7, 1),
+    "turn_8_over_first_question": (8, 0),
+}
+
+
+def ratios(conversations: list[list[dict[str, Any]]]) -> dict[str, float | None]:
+    """Each ratio within each conversation (paired, so load that drifts between conversations cancels), then the
+    median over conversations."""
+    found: dict[str, float | None] = {}
+    for name, (turn, base) in RATIOS.items():
+        values = [
+            c[turn]["ttft_ms"] / c[base]["ttft_ms"] for c in conversations if c[turn]["ttft_ms"] and c[base]["ttft_ms"]
+        ]
+        found[name] = round(statistics.median(values), 3) if values else None
+    return found
 
 
 def print_table(mode: str, rows: list[dict[str, Any]]) -> None:
@@ -187,13 +197,16 @@ async def main(args: argparse.Namespace) -> None:
     executor.bind(asyncio.get_running_loop())
     base = int(time.time()) % 100000 * 100  # new photos on every run of the bench
     await one_conversation(user, seed=base + 99, warm=True)  # warm-up: the engine's first requests are slower
+    runs: dict[bool, list[list[dict[str, Any]]]] = {True: [], False: []}
+    for i in range(args.n):  # the two modes alternate, so both see the same machine load
+        for warm in (True, False):
+            runs[warm].append(await one_conversation(user, seed=base + 2 * i + int(warm), warm=warm))
     results: dict[str, Any] = {}
     for mode, warm in (("prefix warmed when the conversation starts (the product)", True), ("no warm-up", False)):
-        runs = [await one_conversation(user, seed=base + i + (0 if warm else 50), warm=warm) for i in range(args.n)]
-        rows = medians(runs)
+        rows = medians(runs[warm])
         print_table(mode, rows)
-        results["warmed" if warm else "not_warmed"] = {"turns": rows, "ratios": ratios(rows)}
-        print(json.dumps(ratios(rows)))
+        results["warmed" if warm else "not_warmed"] = {"turns": rows, "ratios": ratios(runs[warm])}
+        print(json.dumps(ratios(runs[warm])))
     await executor.shutdown()
     results["setup"] = {
         "engine_url": engine_url(),

@@ -11,6 +11,7 @@ import contextlib
 import json
 import threading
 import time
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -25,6 +26,7 @@ class ScriptedEngine:
         self.piece_chars = piece_chars
         self.piece_delay_s = piece_delay_s
         self.delay_before_first_token_s = 0.0
+        self.answer_for_schema: Callable[[dict], str] | None = None  # answers to structured-output requests
         self.requests: list[dict] = []
         self.port = free_port()
         self._loop = asyncio.new_event_loop()
@@ -61,11 +63,14 @@ class ScriptedEngine:
         return web.Response(text="")
 
     async def _chat(self, request: web.Request) -> web.StreamResponse:
-        self.requests.append(await request.json())
+        body = await request.json()
+        self.requests.append(body)
+        schema = ((body.get("response_format") or {}).get("json_schema") or {}).get("schema")
+        answer = self.answer_for_schema(schema) if schema and self.answer_for_schema else self.answer
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
         await response.prepare(request)
         await asyncio.sleep(self.delay_before_first_token_s)
-        pieces = [self.answer[i : i + self.piece_chars] for i in range(0, len(self.answer), self.piece_chars)]
+        pieces = [answer[i : i + self.piece_chars] for i in range(0, len(answer), self.piece_chars)]
         for piece in pieces:
             await response.write(_event({"content": piece}, None))
             await asyncio.sleep(self.piece_delay_s)

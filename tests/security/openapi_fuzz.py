@@ -291,3 +291,12 @@ def area(op: Operation) -> str:
     """'/api/runs/...' -> 'api/runs', '/inspection/api/...' -> 'inspection': who owns the code behind it."""
     parts = op.path.strip("/").split("/")
     return "/".join(parts[:2]) if parts[0] == "api" else parts[0]
+
+
+def is_server_error(response: Any) -> bool:
+    """A 5xx, except a deliberate 503 ("busy", "still loading") in the one error shape, which says when to retry."""
+    if response.status_code < 500:
+        return False
+    if response.status_code == 503 and response.get("Content-Type", "").startswith("application/json"):
+        return not response.json().get("error", {}).get("message")
+    return True

@@ -7,7 +7,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.security.openapi_fuzz import Context, Operation, area, call, cases, openapi_schema, operations
+from tests.security.openapi_fuzz import (
+    Context,
+    Operation,
+    area,
+    call,
+    cases,
+    is_server_error,
+    openapi_schema,
+    operations,
+)
 
 OPERATIONS = operations()
 CASES_PER_OPERATION = 12
@@ -28,7 +37,7 @@ def fuzz(client, ctx: Context, op: Operation) -> list[str]:
     for path, query, body in cases(op, ctx, CASES_PER_OPERATION):
         response = call(client, op, path, query, body)
         summary = f"{op.method} {path[:120]} body={str(body)[:200]!r} -> {response.status_code}"
-        if response.status_code >= 500:
+        if is_server_error(response):
             failures.append(f"{summary}: {response.content[:300]!r}")
         elif response.status_code >= 400 and response.get("Content-Type", "").startswith("application/json"):
             error = response.json().get("error", {})
