@@ -16,6 +16,9 @@ test: install
 	@bash scripts/install-test-tools.sh
 	@$(PY) -m pytest
 
+soak: install
+	@$(PY) -m pytest -m soak tests/reliability
+
 bench: install
 	@$(PY) bench/run_all.py
 

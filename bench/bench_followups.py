@@ -5,8 +5,9 @@ For each of N conversations (fresh photos every time, so nothing is cached from 
   - the conversation is started beside that run (which warms the engine's cache with the follow-up prefix);
   - turns 1-8 are follow-ups; turns 3, 5 and 7 each add a photo (B, C, D: with 4 photos, photo A leaves the
     three-photo window at turn 7 and is then named by its description), the other turns ask about the same photos.
-Each conversation is run twice: as the product does it (prefix warmed when the conversation starts) and with that
-warm-up off. Results: a table on the console and bench/results/followups.json.
+Conversations alternate between the product's way (the follow-up prefix warmed when the conversation starts) and
+that warm-up off, so both see the same machine load. Per turn: the median TTFT over conversations; ratios are taken
+within each conversation, then their median. Results: a table on the console and bench/results/followups.json.
 
 Run: python bench/bench_followups.py [--engine-url URL] [--conversations N]
 """

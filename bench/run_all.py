@@ -13,8 +13,8 @@ import json
 import os
 import platform
 import shlex
-import signal
 import shutil
+import signal
 import sys
 import time
 from pathlib import Path

@@ -34,7 +34,7 @@ async def proxy(engine, settings, transactional_db):
     proxy.close()
 
 
-async def wait_for_statuses(runs: list[Run], wanted: set[str], timeout: float = 90) -> list[Run]:
+async def wait_for_statuses(runs: list[Run], wanted: set[str], timeout: float = 180) -> list[Run]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         fresh = [await refreshed(run) for run in runs]
@@ -61,7 +61,7 @@ async def test_runs_asked_while_the_engine_is_down_wait_and_finish_when_it_is_ba
     assert {(await refreshed(run)).status for run in runs} == {RunStatus.RUNNING}
     proxy.up()
 
-    messages = await read_until_final(ws, timeout=90)
+    messages = await read_until_final(ws, timeout=120)
     await ws.disconnect()
     assert messages[-1]["type"] == "done"
     for run in await wait_for_statuses(runs, {RunStatus.DONE}):
@@ -102,15 +102,15 @@ async def test_an_engine_restart_fails_only_the_run_it_interrupted_and_the_queue
     proxy.up()
     runs = [await database_sync_to_async(create_describe_run)(owner, seed=60 + i, max_tokens=400) for i in range(3)]
     ws = await connect(owner, runs[0].id)
-    message = await ws.receive_json_from(timeout=60)
+    message = await ws.receive_json_from(timeout=120)
     while message["type"] != "delta":
-        message = await ws.receive_json_from(timeout=60)
+        message = await ws.receive_json_from(timeout=120)
 
     proxy.down()  # the engine restarts while the first run streams and two wait
     await asyncio.sleep(1.5)
     proxy.up()
 
-    final = (await read_until_final(ws, timeout=90))[-1]
+    final = (await read_until_final(ws, timeout=120))[-1]
     await ws.disconnect()
     first, *waiting = await wait_for_statuses(runs, {RunStatus.DONE, RunStatus.FAILED})
     if first.status == RunStatus.FAILED:  # it had shown text: failed with a reason, its text kept

@@ -1,0 +1,112 @@
+"""`make soak`: 12 people on the standard mix for 10 minutes through the real app (upload, ask, websocket), against
+the tiny engine. Zero errors, the app process's memory flat, no queue that keeps growing, no run left behind.
+
+The RSS curve and the load summary are written to bench/results/soak.json. VISIONDESK_SOAK_SECONDS shortens it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import psutil
+import pytest
+from asgiref.sync import sync_to_async
+
+from bench.loadgen import AppTarget, Sample, summarize
+from bench.standard_mix import requests
+from core.models import Role, Run
+from tests.fixtures.people import PASSWORD, make_user
+
+pytestmark = [pytest.mark.soak, pytest.mark.engine, pytest.mark.django_db(transaction=True)]
+SESSIONS = 12
+DURATION_S = float(os.environ.get("VISIONDESK_SOAK_SECONDS", "600"))
+SAMPLE_EVERY_S = 5.0
+POOL = 96  # distinct requests (with their photos), made before the clock starts and sent round-robin
+RESULTS = Path(__file__).resolve().parents[2] / "bench" / "results" / "soak.json"
+
+
+@dataclass
+class Point:
+    t_s: float
+    rss_mb: float
+    active_runs: int
+    finished: int
+
+
+def active_runs() -> int:
+    return Run.objects.filter(status__in=["queued", "running"]).count()
+
+
+async def sample_forever(pid: int, started: float, samples: list[Sample], points: list[Point]) -> None:
+    process = psutil.Process(pid)
+    while True:
+        rss = sum(p.memory_info().rss for p in [process, *process.children(recursive=True)])
+        active = await sync_to_async(active_runs, thread_sensitive=False)()
+        points.append(Point(round(time.monotonic() - started, 1), round(rss / 2**20, 1), active, len(samples)))
+        await asyncio.sleep(SAMPLE_EVERY_S)
+
+
+async def soak(app_url: str, pid: int, usernames: list[str]) -> tuple[list[Sample], list[Point], float]:
+    pool = await asyncio.to_thread(requests, POOL, seed=2024)
+    targets = [AppTarget(app_url, name, PASSWORD) for name in usernames]
+    for target in targets:
+        await target.login()
+    samples: list[Sample] = []
+    points: list[Point] = []
+    started = time.monotonic()
+    deadline = started + DURATION_S
+    sampler = asyncio.create_task(sample_forever(pid, started, samples, points))
+
+    async def session(index: int, target: AppTarget) -> None:
+        turn = index
+        while time.monotonic() < deadline:
+            samples.append(await target.send(pool[turn % len(pool)]))
+            turn += SESSIONS
+
+    await asyncio.gather(*(session(i, t) for i, t in enumerate(targets)))
+    elapsed = time.monotonic() - started
+    sampler.cancel()
+    for target in targets:
+        await target.http.aclose()
+    return samples, points, elapsed
+
+
+def steady(points: list[Point]) -> tuple[list[Point], list[Point]]:
+    """After the first fifth (warm-up: imports, caches, first connections): the earlier and the later half."""
+    rest = points[len(points) // 5 :]
+    return rest[: len(rest) // 2], rest[len(rest) // 2 :]
+
+
+def test_twelve_people_for_ten_minutes_cost_no_errors_no_memory_and_no_queue(live_app, team):
+    usernames = [f"soak{i}" for i in range(SESSIONS)]
+    for name in usernames:
+        make_user(name, team, role=Role.INSPECTOR, is_staff=True)  # staff: fixed-length answers, as in `make bench`
+
+    samples, points, elapsed = asyncio.run(soak(live_app.url, live_app.process.pid, usernames))
+
+    summary = summarize("app", SESSIONS, samples, elapsed)
+    early, late = steady(points)
+    early_rss, late_rss = statistics.median(p.rss_mb for p in early), statistics.median(p.rss_mb for p in late)
+    report = {
+        "sessions": SESSIONS,
+        "duration_s": round(elapsed, 1),
+        "summary": asdict(summary),
+        "rss_mb": {"early_median": early_rss, "late_median": late_rss, "max": max(p.rss_mb for p in points)},
+        "active_runs_max": max(p.active_runs for p in points),
+        "samples": [asdict(p) for p in points],
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2))
+
+    assert summary.errors == 0, summary.first_errors
+    assert summary.requests >= SESSIONS * 2
+    assert late_rss - early_rss < max(48.0, 0.10 * early_rss), f"app memory grew: {early_rss} -> {late_rss} MB"
+    assert report["active_runs_max"] <= SESSIONS, "more runs in flight than people asking: something piles up"
+    assert statistics.median(p.active_runs for p in late) <= statistics.median(p.active_runs for p in early) + 2
+    assert active_runs() == 0 and live_app.process.poll() is None
