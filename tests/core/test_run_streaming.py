@@ -30,7 +30,8 @@ async def test_a_run_streams_tokens_then_the_final_result(live_executor, owner):
 
 
 async def test_a_client_that_reconnects_mid_run_sees_the_whole_answer_once(live_executor, owner):
-    run = await database_sync_to_async(create_describe_run)(owner, seed=1, max_tokens=400)
+    # Fixed length: the random model could otherwise stop before the first client has seen anything.
+    run = await database_sync_to_async(create_describe_run)(owner, seed=1, max_tokens=400, ignore_eos=True)
     first = await connect(owner, run.id)
     seen = ""
     while len(seen) < 20:

@@ -29,7 +29,7 @@ async def doomed_engine(settings, transactional_db):
 
 
 async def test_a_run_whose_engine_dies_fails_with_a_reason_and_keeps_its_text(doomed_engine, owner):
-    run = await database_sync_to_async(create_describe_run)(owner, seed=31, max_tokens=1200)
+    run = await database_sync_to_async(create_describe_run)(owner, seed=31, max_tokens=1200, ignore_eos=True)
     ws = await connect(owner, run.id)
     text = ""
     while len(text) < 10:
