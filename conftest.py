@@ -1,9 +1,10 @@
 """Fixtures shared by every test tree (tests/ and apps/*/tests/)."""
 
 pytest_plugins = [
-    "tests.fixtures.browser",
-    "tests.fixtures.runs",
+    # Modules that others import come first, so pytest can rewrite their asserts.
     "tests.fixtures.people",
-    "tests.fixtures.engine",
     "tests.fixtures.live_app",
+    "tests.fixtures.engine",
+    "tests.fixtures.runs",
+    "tests.fixtures.browser",
 ]

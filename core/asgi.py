@@ -7,14 +7,14 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set up first)
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402  (needs Django set up first)
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from core.batches.scheduler import batch_scheduler  # noqa: E402
 from core.routing import websocket_urlpatterns  # noqa: E402
 from core.run_executor import executor  # noqa: E402
 from core.tables.models_state import table_models_start  # noqa: E402
+from core.websocket_auth import pooled_auth_stack  # noqa: E402
 
 
 class BindRunExecutor:
@@ -33,7 +33,7 @@ application = BindRunExecutor(
     ProtocolTypeRouter(
         {
             "http": django_asgi_app,
-            "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+            "websocket": AllowedHostsOriginValidator(pooled_auth_stack(URLRouter(websocket_urlpatterns))),
         }
     )
 )

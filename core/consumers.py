@@ -47,7 +47,8 @@ class RunConsumer(AsyncJsonWebsocketConsumer):
         self.gap_filler: asyncio.Task[None] | None = None
         # Join before reading the snapshot, so nothing produced in between is missed.
         await self.channel_layer.group_add(run_group(self.run_id), self.channel_name)
-        snapshot = await database_sync_to_async(_snapshot)(user, self.run_id)
+        # Off the shared thread, as in websocket_auth: a handshake must not queue behind page requests.
+        snapshot = await database_sync_to_async(_snapshot, thread_sensitive=False)(user, self.run_id)
         if snapshot is None:
             await self.channel_layer.group_discard(run_group(self.run_id), self.channel_name)
             await self.close(code=CLOSE_NOT_FOUND)

@@ -13,6 +13,16 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import CommandError
 
+# A browser waits for a websocket handshake as long as it takes; Daphne's default drops it after 5 s, which on a
+# saturated machine turns a slow answer into a failed connection and a reconnect.
+WEBSOCKET_HANDSHAKE_TIMEOUT_S = 30
+
+
+def daphne_command(*bind: str) -> list[str]:
+    """The web server, bound as given (`-b HOST -p PORT` or `--fd N`)."""
+    timeout = ["--websocket_connect_timeout", str(WEBSOCKET_HANDSHAKE_TIMEOUT_S)]
+    return [sys.executable, "-m", "daphne", *bind, *timeout, "core.asgi:application"]
+
 
 def check_scale_out(processes: int) -> None:
     """More than one process needs the Redis channel layer: a run's tokens must reach a browser in any process."""
@@ -71,7 +81,7 @@ def metrics_folder() -> Path:
 def start_web_group(host: str, port: int, count: int) -> WebGroup:
     sock = shared_socket(host, port)
     fd = sock.fileno()
-    command = [sys.executable, "-m", "daphne", "--fd", str(fd), "core.asgi:application"]
+    command = daphne_command("--fd", str(fd))
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(metrics_folder())}
     processes = [subprocess.Popen(command, pass_fds=(fd,), env=env) for _ in range(count)]
     return WebGroup(processes, sock)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
@@ -22,6 +21,7 @@ from apps.inspection.readings import format_range, format_value
 from core.models import Photo
 from core.pdf import document_font
 from core.services.photos import photo_path
+from core.spreadsheet import csv_text
 
 STATUS_COLOURS: dict[str, str] = {
     FindingStatus.NORMAL: "#12805c",
@@ -81,12 +81,10 @@ CSV_HEADER = [
 
 def report_csv(inspection: Inspection, findings: Sequence[Finding]) -> bytes:
     """One line per row; UTF-8 with a BOM so spreadsheet programs show Chinese text correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
+    rows: list[list[object]] = [CSV_HEADER]
     for number, f in enumerate(findings, start=1):
         box = f.bbox_px or ["", "", "", ""]
-        writer.writerow(
+        rows.append(
             [
                 number,
                 f.name,
@@ -106,7 +104,7 @@ def report_csv(inspection: Inspection, findings: Sequence[Finding]) -> bytes:
                 f.source,
             ]
         )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return ("\ufeff" + csv_text(rows)).encode("utf-8")
 
 
 # ---- PDF -------------------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from core.batches.selectors import batch_get_visible, batch_items, batch_payload
 from core.errors import NotFound
 from core.roles import role_required, user_may_use_task
 from core.services.audit import audit_record
+from core.spreadsheet import inert_cell
 from inference.prompts import registered_templates
 
 EXPORT_COLUMNS = ["position", "filename", "photo", "status", "error", "run", "latency_ms", "result", "text"]
@@ -53,13 +54,6 @@ def batch_page(request: HttpRequest, batch_id: str) -> HttpResponse:
     return render(request, "core/batch_detail.html", {"batch": batch, "payload": batch_payload(batch)})
 
 
-def _cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is written as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _export_row(item: Any) -> list[Any]:
     run = item.run
     result = json.dumps(run.result, ensure_ascii=False) if run is not None and run.result is not None else ""
@@ -74,7 +68,7 @@ def _export_row(item: Any) -> list[Any]:
         result,
         run.text if run is not None and run.result is None else "",
     ]
-    return [_cell(value) for value in row]
+    return [inert_cell(value) for value in row]
 
 
 @role_required("batches")

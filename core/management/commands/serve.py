@@ -6,7 +6,6 @@ import os
 import secrets
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from core.models import Membership, Role, Team
-from core.web_processes import WebGroup, check_scale_out, start_web_group
+from core.web_processes import WebGroup, check_scale_out, daphne_command, start_web_group
 from inference.engine.launch import EngineProcess, EngineStartError
 from inference.engine.machine import probe_machine
 from inference.engine.plan import plan_engine
@@ -88,7 +87,7 @@ class Command(BaseCommand):
         self.stdout.flush()
 
     def _start_web(self, host: str, port: int) -> subprocess.Popen | WebGroup:
-        command = [sys.executable, "-m", "daphne", "-b", host, "-p", str(port), "core.asgi:application"]
+        command = daphne_command("-b", host, "-p", str(port))
         web = start_web_group(host, port, self.processes) if self.processes > 1 else subprocess.Popen(command)
         url = f"http://{host}:{port}/healthz"
         for _ in range(120):  # the first request also attaches the run executor and recovers interrupted runs
