@@ -73,14 +73,52 @@ def start_engine(model: str, extra_args: str) -> Any:
     return engine
 
 
+# The load generator is one user sending what many people would: per-user rate limits do not apply here.
+UNLIMITED = {"API_RATE_LIMIT": "1000000/min", "RUN_START_RATE_LIMIT": "1000000/min"}
+
+
 def start_app(engine_url: str) -> Any:
     from tests.fixtures.live_app import start_app_server
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "core.settings"
-    # The load generator is one user sending what many people would: per-user rate limits do not apply here.
-    unlimited = {"API_RATE_LIMIT": "1000000/min", "RUN_START_RATE_LIMIT": "1000000/min"}
-    env = {"DJANGO_SETTINGS_MODULE": "core.settings", "VISIONDESK_SERVE_TEST_DB": "", **unlimited}
+    env = {"DJANGO_SETTINGS_MODULE": "core.settings", "VISIONDESK_SERVE_TEST_DB": "", **UNLIMITED}
     return start_app_server(engine_url, extra_env=env)
+
+
+class AppGroup:
+    """`manage.py serve --processes N` against the given engine: the scaled-out web tier, as deployed."""
+
+    def __init__(self, engine_url: str, processes: int) -> None:
+        import subprocess
+
+        import httpx
+
+        from tests.fixtures.live_app import free_port
+
+        if not os.environ.get("REDIS_URL"):
+            sys.exit("--app-processes above 1 needs REDIS_URL (websockets are shared through Redis)")
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "core.settings", "INFERENCE_URL": engine_url, **UNLIMITED}
+        command = [sys.executable, "manage.py", "serve", "--processes", str(processes), "--port", str(port)]
+        log = (BENCH_DATA / "app-group.log").open("w")
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        for _ in range(240):
+            if self.process.poll() is not None:
+                sys.exit(f"the app servers stopped; see {BENCH_DATA / 'app-group.log'}")
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
+                    time.sleep(2)  # serve touches every process before it prints the address
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        self.stop()
+        sys.exit("the app servers did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
 
 
 async def served_model(engine_url: str) -> str:
@@ -169,6 +207,7 @@ def main() -> None:
     parser.add_argument("--engine-args", default="", help="extra engine arguments, e.g. '--load-format dummy'")
     parser.add_argument("--budgets", default="", help="visual tokens per kind, e.g. describe=256,detail=1280")
     parser.add_argument("--tag", default="", help="a label for this run's results file")
+    parser.add_argument("--app-processes", type=int, default=1, help="web processes (above 1 needs REDIS_URL)")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a stopped benchmark still stops its engine
     budgets = {k: int(v) for k, v in (pair.split("=") for pair in args.budgets.split(",") if pair)}
@@ -177,13 +216,16 @@ def main() -> None:
     ensure_bench_user()
     engine = None if args.engine_url else start_engine(args.model, args.engine_args)
     engine_url = args.engine_url or engine.plan.url
-    app = None if (args.app_url or args.engine_only) else start_app(engine_url)
+    app: Any = None
+    if not (args.app_url or args.engine_only):
+        app = AppGroup(engine_url, args.app_processes) if args.app_processes > 1 else start_app(engine_url)
     app_url = "" if args.engine_only else (args.app_url or app.url)
     results: dict[str, Any] = {
         "machine": f"{platform.node()} {os.cpu_count()} cores",
         "when": time.strftime("%F %T"),
         "engine_args": engine.plan.argv() if engine else engine_url,
         "budgets": budgets,
+        "app_processes": args.app_processes,
     }
     try:
         sessions = [int(s) for s in args.sessions.split(",")]
@@ -194,7 +236,9 @@ def main() -> None:
 
             results["micro"] = micro.run_all(app_url=app_url, username=USER, password=PASSWORD)
     finally:
-        if app is not None:
+        if isinstance(app, AppGroup):
+            app.stop()
+        elif app is not None:
             from tests.fixtures.live_app import stop_app_server
 
             stop_app_server(app)

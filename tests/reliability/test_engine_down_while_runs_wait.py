@@ -100,10 +100,14 @@ async def test_past_the_wait_a_run_fails_with_a_reason_and_a_retry_works_once_th
 async def test_an_engine_restart_fails_only_the_run_it_interrupted_and_the_queued_ones_finish(proxy, owner, settings):
     settings.RUNS_MAX_IN_FLIGHT = 1  # the others wait in line
     proxy.up()
-    runs = [await database_sync_to_async(create_describe_run)(owner, seed=60 + i, max_tokens=400) for i in range(3)]
+    # Fixed-length answers: long enough that the restart surely lands while the first run streams.
+    runs = [
+        await database_sync_to_async(create_describe_run)(owner, seed=60 + i, max_tokens=800, ignore_eos=True)
+        for i in range(3)
+    ]
     ws = await connect(owner, runs[0].id)
     message = await ws.receive_json_from(timeout=120)
-    while message["type"] != "delta":
+    while not (message["type"] == "delta" or (message["type"] == "snapshot" and message["run"]["text"])):
         message = await ws.receive_json_from(timeout=120)
 
     proxy.down()  # the engine restarts while the first run streams and two wait
