@@ -2,6 +2,7 @@
 # The standard mix against a GPU engine, one engine profile at a time (each profile restarts the engine).
 # Usage: bench/gpu_suite.sh MODEL_DIR PROFILE...   (vllm must be importable; weights may be random: dummy load)
 #   app       the app's public path and the raw engine side by side (photos at the app's 1024-token budget)
+#   app4      the same with 4 web processes behind one address (needs REDIS_URL)
 #   cap1280   raw engine, every photo at 1280 visual tokens (the reference setup of the shared figures)
 #   budgets   raw engine, a pixel budget per kind of question
 #   batched   cap1280 + --max-num-batched-tokens 16384 --async-scheduling
@@ -18,6 +19,7 @@ for profile in "$@"; do
   extra="--load-format dummy"; budgets=$CAP; mode=--engine-only
   case $profile in
     app) budgets=""; mode="" ;;
+    app4) budgets=""; mode="--app-processes 4" ;;
     cap1280) ;;
     budgets) budgets=$PER_KIND ;;
     batched) extra="$extra --max-num-batched-tokens 16384 --async-scheduling" ;;

@@ -138,6 +138,7 @@ async def side_by_side(
     app = loadgen.AppTarget(app_url, USER, PASSWORD) if app_url else None
     if app is not None:
         await app.login()
+        await app.wait_until_settled()
     rows = []
     for round_no, sessions in enumerate(sessions_list):
         count = sessions * per_session
@@ -195,6 +196,23 @@ def print_table(rows: list[dict[str, Any]]) -> None:
             print(f"  app/engine throughput {ratio}x, added TTFT p50 {added} ms")
 
 
+def app_flow_benches(engine_url: str) -> dict[str, Any]:
+    """The support flow (upload to complete draft vs the engine's own time) and follow-up TTFT by turn, each a
+    script of its own with its own app and data folder, against the same engine."""
+    import subprocess
+
+    found: dict[str, Any] = {}
+    for name, script in (("support", "bench_support.py"), ("followups", "bench_followups.py")):
+        print(f"\n=== {name}", flush=True)
+        done = subprocess.run([sys.executable, f"bench/{script}", "--engine-url", engine_url], cwd=ROOT, check=False)
+        out = RESULTS / f"{name}.json"
+        if done.returncode == 0 and out.exists():
+            found[name] = json.loads(out.read_text())
+        else:
+            found[name] = {"error": f"bench/{script} exited with {done.returncode}"}
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--engine-url", default="")
@@ -235,6 +253,7 @@ def main() -> None:
             from bench import micro
 
             results["micro"] = micro.run_all(app_url=app_url, username=USER, password=PASSWORD)
+            results.update(app_flow_benches(engine_url))
     finally:
         if isinstance(app, AppGroup):
             app.stop()

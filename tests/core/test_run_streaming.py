@@ -79,5 +79,5 @@ async def test_an_outsider_cannot_open_the_stream(live_executor, owner, outsider
     run = await database_sync_to_async(create_describe_run)(owner, seed=4, max_tokens=8)
     communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), f"/ws/runs/{run.id}/")
     communicator.scope["user"] = outsider
-    connected, code = await communicator.connect()
+    connected, code = await communicator.connect(timeout=15)
     assert not connected and code == 4404

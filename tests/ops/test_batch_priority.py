@@ -25,7 +25,7 @@ async def wait_until(predicate, timeout: float = 240.0) -> None:
 
 async def test_interactive_runs_started_during_a_batch_finish_first(live_batches, owner, settings):
     settings.RUNS_MAX_IN_FLIGHT = 2  # so batch runs also wait in the app's queue, where priority orders them
-    settings.BATCH_MAX_IN_FLIGHT = 4
+    settings.BATCH_MAX_IN_FLIGHT = 8  # several batch runs always wait, however a tick and a finish interleave
     batch = await database_sync_to_async(make_batch)(owner, 20, seed=400, max_tokens=48)
     await wait_until(lambda: batch.items.filter(status=ItemStatus.DONE).count() >= 3)
 

@@ -97,7 +97,7 @@ def test_the_team_and_admins_do_see_the_records(client, batch, teammate, team_le
 async def open_socket(user, run_id):
     communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), f"/ws/runs/{run_id}/")
     communicator.scope["user"] = user
-    connected, code = await communicator.connect()
+    connected, code = await communicator.connect(timeout=15)
     await communicator.disconnect()
     return connected, code
 

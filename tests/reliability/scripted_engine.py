@@ -26,6 +26,7 @@ class ScriptedEngine:
         self.piece_chars = piece_chars
         self.piece_delay_s = piece_delay_s
         self.delay_before_first_token_s = 0.0
+        self.error_after_pieces: int | None = None  # vLLM's way to fail mid-answer: an error event in the stream
         self.answer_for_schema: Callable[[dict], str] | None = None  # answers to structured-output requests
         self.requests: list[dict] = []
         self.port = free_port()
@@ -71,7 +72,11 @@ class ScriptedEngine:
         await response.prepare(request)
         await asyncio.sleep(self.delay_before_first_token_s)
         pieces = [answer[i : i + self.piece_chars] for i in range(0, len(answer), self.piece_chars)]
-        for piece in pieces:
+        for number, piece in enumerate(pieces):
+            if number == self.error_after_pieces:
+                error = {"error": {"message": "scripted failure", "type": "InternalServerError", "code": 500}}
+                await response.write(b"data: " + json.dumps(error).encode() + b"\n\n")
+                return response
             await response.write(_event({"content": piece}, None))
             await asyncio.sleep(self.piece_delay_s)
         await response.write(_event({}, "stop"))

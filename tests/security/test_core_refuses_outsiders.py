@@ -19,7 +19,7 @@ from tests.images import jpeg_bytes
 async def close_code(user, run_id) -> int | None:
     communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), f"/ws/runs/{run_id}/")
     communicator.scope["user"] = user
-    connected, code = await communicator.connect()
+    connected, code = await communicator.connect(timeout=15)
     await communicator.disconnect()
     return None if connected else code
 

@@ -64,10 +64,10 @@ async def test_an_outsider_cannot_stream_the_reading(owner, outsider, team):
     inspection = await database_sync_to_async(create)()
     communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), f"/ws/runs/{inspection.run_id}/")
     communicator.scope["user"] = outsider
-    connected, code = await communicator.connect()
+    connected, code = await communicator.connect(timeout=15)
     assert not connected and code == 4404
     communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), f"/ws/runs/{inspection.run_id}/")
     communicator.scope["user"] = owner
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=15)
     assert connected and (await communicator.receive_json_from())["type"] == "snapshot"
     await communicator.disconnect()

@@ -68,6 +68,6 @@ async def test_an_outsider_cannot_watch_a_tickets_runs(live_executor, owner, out
     ticket = await database_sync_to_async(new_ticket)(owner, team)
     communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), f"/ws/runs/{ticket.analysis_run_id}/")
     communicator.scope["user"] = outsider
-    connected, code = await communicator.connect()
+    connected, code = await communicator.connect(timeout=15)
     assert not connected and code == 4404
     await run_when_finished(ticket.analysis_run_id)

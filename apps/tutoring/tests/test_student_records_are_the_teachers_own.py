@@ -82,7 +82,7 @@ def test_the_teacher_and_an_admin_see_everything(client, owner, admin_user, subm
 async def opens(user, run_id) -> tuple[bool, int | None]:
     communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), f"/ws/runs/{run_id}/")
     communicator.scope["user"] = user
-    connected, code = await communicator.connect()
+    connected, code = await communicator.connect(timeout=15)
     await communicator.disconnect()
     return connected, code
 
