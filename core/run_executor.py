@@ -228,7 +228,10 @@ class RunExecutor:
         interval = settings.RUN_STREAM_FLUSH_MS / 1000
         while True:
             await asyncio.sleep(interval)
-            await buffer.flush()
+            try:
+                await buffer.flush()
+            except Exception:  # noqa: BLE001 - a locked database or a busy channel layer: try again next tick
+                logger.warning("run %s: streaming flush failed; retrying", buffer.run_id, exc_info=True)
 
     async def _finish(self, transition: Any, run_id: UUID, *args: Any) -> None:
         event = await run_db(transition)(run_id, *args)
