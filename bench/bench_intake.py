@@ -210,7 +210,7 @@ def main() -> None:
         "load_average": os.getloadavg(),
         "pillow": Image.__version__,
         "libjpeg_turbo": features.version("libjpeg_turbo"),
-        "resample": BUDGET_RESAMPLE.name,
+        "resample": BUDGET_RESAMPLE,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps({"machine": machine, "resize": resize_rows, "prepare": prepare_rows}, indent=2))
