@@ -12,3 +12,6 @@ async def live_batches(live_executor, settings):
     batch_scheduler.bind(asyncio.get_running_loop())
     yield batch_scheduler
     await batch_scheduler.shutdown()
+
+
+from tests.ops.servers import postgres_url, redis_url  # noqa: E402,F401  (fixtures for the scale-out tests)

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
-import subprocess
-import time
 
 import httpx
 import pytest
@@ -14,29 +11,10 @@ import websockets
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
-from tests.fixtures.live_app import free_port, start_app_server, stop_app_server
+from tests.fixtures.live_app import start_app_server, stop_app_server
 from tests.images import jpeg_bytes
 
 pytestmark = [pytest.mark.engine, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def redis_url():
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.fail("redis-server is not installed; `make test` installs it (scripts/install-test-tools.sh)")
-    port = free_port()
-    process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True).stdout.strip() != b"PONG":
-        assert time.monotonic() < deadline, "redis did not start"
-        time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}/0"
-    process.terminate()
-    process.wait(timeout=10)
 
 
 async def watch(ws_url: str, cookie: str, origin: str) -> list[dict]:

@@ -104,6 +104,10 @@ def slope_mb_per_min(points: list[Point]) -> float:
     return round(sum((t - mean_t) * (y - mean_y) for t, y in zip(ts, ys, strict=True)) / spread, 2)
 
 
+def finished_per_s(points: list[Point]) -> float:
+    return (points[-1].finished - points[0].finished) / max(points[-1].t_s - points[0].t_s, 1e-9)
+
+
 def steady(points: list[Point]) -> tuple[list[Point], list[Point]]:
     """After the first fifth (warm-up: imports, caches, first connections): the earlier and the later half."""
     rest = points[len(points) // 5 :]
@@ -132,6 +136,7 @@ def test_twelve_people_for_ten_minutes_cost_no_errors_no_memory_and_no_queue(liv
         },
         "websocket_reconnects": BrowserLikeTarget.reconnects,
         "active_runs_max": max(p.active_runs for p in points),
+        "finished_per_s": {"early": round(finished_per_s(early), 3), "late": round(finished_per_s(late), 3)},
         "samples": [asdict(p) for p in points],
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -141,5 +146,7 @@ def test_twelve_people_for_ten_minutes_cost_no_errors_no_memory_and_no_queue(liv
     assert summary.requests >= SESSIONS * 2
     assert late_rss - early_rss < max(48.0, 0.10 * early_rss), f"app memory grew: {early_rss} -> {late_rss} MB"
     assert report["active_runs_max"] <= SESSIONS, "more runs in flight than people asking: something piles up"
-    assert statistics.median(p.active_runs for p in late) <= statistics.median(p.active_runs for p in early) + 2
+    # In a closed loop the runs in flight can never outnumber the people; a queue that grows shows instead as
+    # answers coming back ever more slowly.
+    assert finished_per_s(late) >= 0.8 * finished_per_s(early), (finished_per_s(early), finished_per_s(late))
     assert active_runs() == 0 and live_app.process.poll() is None
