@@ -258,7 +258,7 @@ def _resample(image: Image.Image, size: tuple[int, int]) -> Image.Image:
         return image
     scale = min(size[0] / image.width, size[1] / image.height)
     interpolation = cv2.INTER_CUBIC if scale >= 0.9 else cv2.INTER_LINEAR
-    return Image.fromarray(cv2.resize(np.asarray(image), size, interpolation=interpolation), "RGB")
+    return Image.fromarray(cv2.resize(np.asarray(image), size, interpolation=interpolation))
 
 
 def _thumbnail(image: Image.Image) -> bytes:

@@ -140,9 +140,12 @@ class EngineChunks:
             data = line[5:].strip()
             if data == "[DONE]":
                 return
-            chunk = json.loads(data)
+            try:
+                chunk = json.loads(data)
+            except json.JSONDecodeError:
+                chunk = None
             if not isinstance(chunk, dict):
-                raise EngineError("the engine sent a chunk that is not an object", detail=data[:500])
+                raise EngineError("the engine sent a chunk that is not a JSON object", detail=data[:500])
             if chunk.get("error"):
                 error = chunk["error"]
                 message = error.get("message") if isinstance(error, dict) else str(error)

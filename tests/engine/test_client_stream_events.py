@@ -43,3 +43,10 @@ async def test_an_error_event_in_the_middle_fails_with_the_engines_reason(script
     scripted.error_after_pieces = 3
     with pytest.raises(EngineError, match="in the middle of the answer: scripted failure"):
         await events(scripted.url)
+
+
+async def test_a_line_that_is_not_json_fails_with_a_clear_reason(scripted):
+    scripted.error_after_pieces = 2
+    scripted.error_line = b"data: <html>proxy error</html>"
+    with pytest.raises(EngineError, match="not a JSON object"):
+        await events(scripted.url)

@@ -27,6 +27,12 @@ class ScriptedEngine:
         self.piece_delay_s = piece_delay_s
         self.delay_before_first_token_s = 0.0
         self.error_after_pieces: int | None = None  # vLLM's way to fail mid-answer: an error event in the stream
+        self.error_line = (
+            b"data: "
+            + json.dumps(
+                {"error": {"message": "scripted failure", "type": "InternalServerError", "code": 500}}
+            ).encode()
+        )
         self.answer_for_schema: Callable[[dict], str] | None = None  # answers to structured-output requests
         self.requests: list[dict] = []
         self.port = free_port()
@@ -74,8 +80,7 @@ class ScriptedEngine:
         pieces = [answer[i : i + self.piece_chars] for i in range(0, len(answer), self.piece_chars)]
         for number, piece in enumerate(pieces):
             if number == self.error_after_pieces:
-                error = {"error": {"message": "scripted failure", "type": "InternalServerError", "code": 500}}
-                await response.write(b"data: " + json.dumps(error).encode() + b"\n\n")
+                await response.write(self.error_line + b"\n\n")
                 return response
             await response.write(_event({"content": piece}, None))
             await asyncio.sleep(self.piece_delay_s)
