@@ -38,7 +38,10 @@ async def watch(ws_url: str, cookie: str, origin: str) -> list[dict]:
 
 def test_a_run_started_on_one_process_streams_to_a_browser_on_the_other(engine, redis_url, owner):
     env = {"REDIS_URL": redis_url}
-    first, second = start_app_server(engine.url, extra_env=env), start_app_server(engine.url, extra_env=env)
+    # One run at a time on the first process: the watched run waits behind another, so the browser is connected
+    # before its first token even when a busy machine makes the handshake slow.
+    first = start_app_server(engine.url, extra_env={**env, "RUNS_MAX_IN_FLIGHT": "1"})
+    second = start_app_server(engine.url, extra_env=env)
     try:
         for _ in range(5):  # the page has loaded before its websocket opens: the process is warm
             httpx.get(f"{second.url}/healthz", timeout=10)
@@ -53,6 +56,7 @@ def test_a_run_started_on_one_process_streams_to_a_browser_on_the_other(engine, 
         warm_up = api.post("/api/runs/create/", json={"photos": [sha], "question": "Hi.", "max_tokens": 4}).json()
         asyncio.run(watch(f"{ws_base}/ws/runs/{warm_up['id']}/", cookie, second.url))  # first websocket: slow
         body = {"photos": [sha], "question": "Describe it.", "max_tokens": 4000, "ignore_eos": True}
+        api.post("/api/runs/create/", json={**body, "max_tokens": 1500})  # the run ahead of it
         run_id = api.post("/api/runs/create/", json=body).json()["id"]
         ws_url = f"{ws_base}/ws/runs/{run_id}/"
         messages = asyncio.run(watch(ws_url, cookie, second.url))

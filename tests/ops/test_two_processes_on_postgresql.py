@@ -45,7 +45,9 @@ def test_a_run_asked_on_one_process_streams_to_the_other_through_postgresql_and_
     env = {"DATABASE_URL": postgres_url, "REDIS_URL": redis_url, "VISIONDESK_SERVE_TEST_DB": ""}
     manage(env, "migrate", "--noinput", "-v", "0")
     manage(env, "shell", "-c", NEW_USER)
-    first, second = start_app_server(engine.url, extra_env=env), start_app_server(engine.url, extra_env=env)
+    # One run at a time on the first process, so the watched run waits behind another (as in the Redis test).
+    first = start_app_server(engine.url, extra_env={**env, "RUNS_MAX_IN_FLIGHT": "1"})
+    second = start_app_server(engine.url, extra_env=env)
     try:
         browser = signed_in(second.url, "paula")  # first, so the websocket opens while the answer is written
         cookie = "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
@@ -53,6 +55,7 @@ def test_a_run_asked_on_one_process_streams_to_the_other_through_postgresql_and_
         api = httpx.Client(base_url=first.url, headers={"Authorization": f"Token {token['token']}"}, timeout=30)
         photo = api.post("/api/photos/", files={"files": ("valve.jpg", jpeg_bytes(320, 240, seed=62))}).json()
         body = {"photos": [photo["photos"][0]["sha256"]], "question": "Describe it.", "max_tokens": 2000}
+        api.post("/api/runs/create/", json={**body, "max_tokens": 1500, "ignore_eos": True})  # the run ahead
         run_id = api.post("/api/runs/create/", json={**body, "ignore_eos": True}).json()["id"]
         ws_url = f"{second.url.replace('http', 'ws', 1)}/ws/runs/{run_id}/"
         messages = asyncio.run(watch(ws_url, cookie, second.url))
