@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import subprocess
 
+import httpx
 import pytest
 
+from core.models import Role
 from tests.fixtures.browser import logged_in_page
+from tests.fixtures.live_app import start_app_server, stop_app_server
+from tests.fixtures.people import PASSWORD, make_user
 from tests.images import jpeg_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.engine, pytest.mark.django_db(transaction=True)]
@@ -23,6 +27,40 @@ if (window.speechSynthesis) {
 VALID = "\\frac{3}{4} + x^{2}"
 INVALID = "\\frac{1}{"
 SCRIPT = "我们一起看第一步：三要从两边减去。"
+
+# The page may pass through "running with text" between two animation frames on a busy machine: record every
+# state the DOM takes instead of polling for it.
+LIVE_RECORDER = """
+window.__sawLiveExplanation = false;
+new MutationObserver(() => {
+  const status = document.getElementById('explain-status');
+  const live = document.getElementById('explanation-live');
+  if (status && live && status.textContent.startsWith('Running') && live.textContent.length > 0) {
+    window.__sawLiveExplanation = true;
+  }
+}).observe(document, { subtree: true, childList: true, characterData: true });
+"""
+
+
+@pytest.fixture(scope="module")
+def live_app(engine, django_db_setup, django_db_blocker):
+    """One run at a time, so the explanation waits behind another run while the page is already watching it."""
+    app = start_app_server(engine.url, extra_env={"RUNS_MAX_IN_FLIGHT": "1"})
+    yield app
+    stop_app_server(app)
+
+
+@pytest.fixture
+def owner(team):
+    return make_user("olivia", team, role=Role.TEACHER, is_staff=True)  # staff may fix an answer's length
+
+
+def queue_a_long_run(app_url: str, username: str) -> None:
+    token = httpx.post(f"{app_url}/api/auth/token/", json={"username": username, "password": PASSWORD}).json()
+    api = httpx.Client(base_url=app_url, headers={"Authorization": f"Token {token['token']}"}, timeout=30)
+    photo = api.post("/api/photos/", files={"files": ("desk.jpg", jpeg_bytes(320, 240, seed=33))}).json()
+    body = {"photos": [photo["photos"][0]["sha256"]], "question": "Describe it.", "max_tokens": 1500}
+    assert api.post("/api/runs/create/", json={**body, "ignore_eos": True}).status_code in (201, 202)  # 202: queued
 
 
 def add_student(page) -> None:
@@ -60,16 +98,14 @@ def correct_the_formulas(page) -> None:
 def test_a_teacher_reviews_an_explained_homework_page_end_to_end(browser, live_app, owner, tmp_path):
     page = logged_in_page(browser, live_app.url, owner.username)
     page.add_init_script(SPEECH_RECORDER)
+    page.add_init_script(LIVE_RECORDER)
     add_student(page)
     submit_page(page, tmp_path)
+    queue_a_long_run(live_app.url, owner.username)  # starts after the transcription, before the explanation
 
     # The explanation streams: text shows while its run is still running, then the submission is ready.
-    page.wait_for_function(
-        "() => document.getElementById('explain-status').textContent.startsWith('Running')"
-        " && document.getElementById('explanation-live').textContent.length > 0",
-        timeout=120000,
-    )
-    page.wait_for_function("() => document.getElementById('state').textContent === 'Ready for review'", timeout=120000)
+    page.wait_for_function("() => document.getElementById('state').textContent === 'Ready for review'", timeout=180000)
+    assert page.evaluate("() => window.__sawLiveExplanation"), "the explanation was shown while it was written"
     assert page.locator("#explanation").is_visible() and page.locator("#mistake-title").inner_text()
     data = page.evaluate("() => window.TutoringReview.data")
     with_boxes = [s for s in data["transcription"]["steps"] if s["bbox_2d"]]
