@@ -1,0 +1,226 @@
+"""Engine profile experiments on a GPU host: the standard mix straight to vLLM, one engine setup at a time.
+
+Each profile is an engine command line (started here, measured, stopped) and the request variants measured on it:
+a pixel budget policy per kind of question and the sampling. Every variant gets its own unique photos, prepared
+(resized to its budget) before timing, so no variant is helped by another's prefix cache. GPU busy is sampled
+with nvidia-smi while each variant runs.
+
+Needs only vLLM, httpx, numpy and Pillow (no Django), so it runs beside an offline vLLM bundle:
+  python bench/engine_profiles.py --model MODEL_DIR --out bench/results/gpu/PROFILES.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import io
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PIL import Image  # noqa: E402
+
+from bench.standard_mix import SAMPLING, MixRequest, requests  # noqa: E402
+from inference.pixel_budget import fit_to_budget  # noqa: E402
+
+CAP = {"describe": 1280, "detail": 1280, "reason": 1280, "compare": 1280}  # the shared figures' setup
+# What each question needs: a description reads the scene, not the digits; gauges and labels need the detail.
+PER_KIND = {"describe": 384, "detail": 1280, "reason": 768, "compare": 640}
+LEAN = {"describe": 256, "detail": 1024, "reason": 512, "compare": 384}
+BUDGETS = {"cap1280": CAP, "per_kind": PER_KIND, "lean": LEAN}
+SYSTEM = "You are a careful visual assistant. Answer from what the photos show."
+PORT = 8111
+
+
+def engine_command(model: str, extra: list[str]) -> list[str]:
+    base = [sys.executable, "-m", "vllm.entrypoints.openai.api_server", "--model", model, "--port", str(PORT)]
+    return [*base, "--load-format", "dummy", "--max-model-len", "16384", "--disable-uvicorn-access-log", *extra]
+
+
+# name -> engine arguments beyond the defaults; the variants measured on it: (budgets, presence penalty)
+PROFILES: dict[str, tuple[list[str], list[tuple[str, float]]]] = {
+    "defaults": ([], [("cap1280", 0.0), ("cap1280", 1.5), ("per_kind", 0.0), ("lean", 0.0)]),
+    "api4": (["--api-server-count", "4"], [("cap1280", 0.0), ("lean", 0.0)]),
+    "api4_async": (["--api-server-count", "4", "--async-scheduling"], [("cap1280", 0.0), ("lean", 0.0)]),
+    "fp8_api4": (["--quantization", "fp8", "--api-server-count", "4"], [("cap1280", 0.0), ("lean", 0.0)]),
+    "fp8": (["--quantization", "fp8"], [("cap1280", 0.0), ("per_kind", 0.0), ("lean", 0.0)]),
+}
+
+
+def prepared_messages(item: MixRequest, budgets: dict[str, int]) -> list[dict[str, Any]]:
+    parts: list[dict[str, Any]] = []
+    for data in item.photos:
+        image = Image.open(io.BytesIO(data)).convert("RGB")
+        size = fit_to_budget(image.width, image.height, budgets[item.kind.name])
+        out = io.BytesIO()
+        image.resize(size, Image.Resampling.BICUBIC).save(out, "JPEG", quality=85)
+        parts.append(
+            {
+                "type": "image_url",
+                "image_url": {"url": "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode()},
+            }
+        )
+    return [
+        {"role": "system", "content": SYSTEM},
+        {"role": "user", "content": [*parts, {"type": "text", "text": item.kind.prompt}]},
+    ]
+
+
+def prepare_variant(args: tuple[int, int, str]) -> list[tuple[int, str, int, list[dict[str, Any]]]]:
+    count, seed, budget_name = args
+    return [
+        (item.index, item.kind.name, item.kind.output_tokens, prepared_messages(item, BUDGETS[budget_name]))
+        for item in requests(count, seed=seed)
+    ]
+
+
+async def one_request(client: Any, model: str, work: tuple, presence: float) -> dict[str, Any]:
+    """One streamed chat completion over plain HTTP (the engine's OpenAI API), timed at the first text."""
+    _, _, max_tokens, messages = work
+    body = {
+        "model": model,
+        "messages": messages,
+        "max_tokens": max_tokens,
+        "stream": True,
+        "stream_options": {"include_usage": True},
+        "presence_penalty": presence,
+        "ignore_eos": True,
+        **SAMPLING,
+    }
+    started, first, tokens = time.perf_counter(), None, 0
+    try:
+        async with client.stream("POST", "/v1/chat/completions", json=body) as answer:
+            answer.raise_for_status()
+            async for line in answer.aiter_lines():
+                if not line.startswith("data: ") or line == "data: [DONE]":
+                    continue
+                chunk = json.loads(line[6:])
+                choices = chunk.get("choices") or []
+                if first is None and choices and (choices[0].get("delta") or {}).get("content"):
+                    first = time.perf_counter()
+                if chunk.get("usage"):
+                    tokens = chunk["usage"]["completion_tokens"]
+    except Exception as exc:  # noqa: BLE001 - every failure is counted and shown, never hidden
+        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:200]}
+    end = time.perf_counter()
+    return {"ok": True, "ttft": (first or end) - started, "e2e": end - started, "tokens": tokens}
+
+
+async def closed_loop(model: str, sessions: int, work: list[tuple], presence: float) -> dict[str, Any]:
+    import httpx
+
+    limits = httpx.Limits(max_connections=sessions + 8)
+    client = httpx.AsyncClient(base_url=f"http://127.0.0.1:{PORT}", timeout=600, limits=limits, trust_env=False)
+    queue = list(reversed(work))
+    samples: list[dict[str, Any]] = []
+
+    async def session() -> None:
+        while queue:
+            samples.append(await one_request(client, model, queue.pop(), presence))
+
+    busy = subprocess.Popen(
+        ["nvidia-smi", "--query-gpu=utilization.gpu", "--format=csv,noheader,nounits", "-lms", "250"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    started = time.perf_counter()
+    await asyncio.gather(*(session() for _ in range(sessions)))
+    duration = time.perf_counter() - started
+    busy.terminate()
+    readings = [int(line) for line in busy.communicate()[0].split() if line.strip().isdigit()]
+    good = [s for s in samples if s["ok"]]
+    ttfts, e2es = sorted(s["ttft"] for s in good), sorted(s["e2e"] for s in good)
+
+    def pct(values: list[float], q: float) -> float:
+        return values[min(len(values) - 1, round(q * (len(values) - 1)))] if values else 0.0
+
+    return {
+        "sessions": sessions,
+        "requests": len(good),
+        "errors": len(samples) - len(good),
+        "first_errors": [s["error"] for s in samples if not s["ok"]][:3],
+        "req_per_s": round(len(good) / duration, 2),
+        "output_tok_per_s": round(sum(s["tokens"] for s in good) / duration, 1),
+        "ttft_p50_ms": round(statistics.median(ttfts) * 1000, 1) if ttfts else None,
+        "ttft_p95_ms": round(pct(ttfts, 0.95) * 1000, 1) if ttfts else None,
+        "e2e_p50_s": round(statistics.median(e2es), 3) if e2es else None,
+        "e2e_p95_s": round(pct(e2es, 0.95), 3) if e2es else None,
+        "gpu_busy_pct": round(statistics.fmean(readings[2:-2] or readings or [0]), 1),
+    }
+
+
+def wait_healthy(process: subprocess.Popen, timeout_s: float = 600) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the engine exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(1)
+    raise RuntimeError("the engine did not become healthy")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--profiles", default=",".join(PROFILES))
+    parser.add_argument("--sessions", type=int, default=64)
+    parser.add_argument("--per-session", type=int, default=4)
+    parser.add_argument("--log-dir", default="/tmp")
+    args = parser.parse_args()
+    chosen = args.profiles.split(",")
+    count = args.sessions * args.per_session
+    plan = [(name, budget, presence) for name in chosen for budget, presence in PROFILES[name][1]]
+    jobs = [(count, 7000 + i, budget) for i, (_, budget, _) in enumerate(plan)] + [(8, 6999, "cap1280")]
+    print(f"preparing {len(jobs)} sets of {count} requests", flush=True)
+    with ProcessPoolExecutor(max_workers=min(16, os.cpu_count() or 1)) as pool:
+        prepared = list(pool.map(prepare_variant, jobs))
+    warm = prepared.pop()
+    results: dict[str, Any] = {"machine": f"{platform.node()} {os.cpu_count()} cores", "when": time.strftime("%F %T")}
+    out = Path(args.out)
+    for name in chosen:
+        command = engine_command(args.model, PROFILES[name][0])
+        log = open(Path(args.log_dir) / f"engine-{name}.log", "w")  # noqa: SIM115 - lives as long as the engine
+        started = time.monotonic()
+        engine = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_healthy(engine)
+            startup = round(time.monotonic() - started, 1)
+            model = args.model
+            asyncio.run(closed_loop(model, 8, warm, 0.0))  # first requests pay one-time costs
+            for budget, presence in PROFILES[name][1]:
+                work = prepared[plan.index((name, budget, presence))]
+                row = asyncio.run(closed_loop(model, args.sessions, work, presence))
+                row.update(profile=name, engine_args=PROFILES[name][0], budgets=budget, presence_penalty=presence)
+                row["engine_start_s"] = startup
+                results.setdefault("rows", []).append(row)
+                print(json.dumps(row), flush=True)
+                out.write_text(json.dumps(results, indent=2))
+        finally:
+            engine.terminate()
+            try:
+                engine.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                engine.kill()
+    out.write_text(json.dumps(results, indent=2))
+    print(f"results: {out}")
+
+
+if __name__ == "__main__":
+    main()
