@@ -22,6 +22,7 @@ from typing import Any
 
 import cv2
 import numpy as np
+import simplejpeg
 from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
 
 from core.exif_summary import icc_description, orientation_of, read_exif, summarise_metadata
@@ -53,7 +54,10 @@ THUMBNAIL_QUALITY = 80
 # OpenCV's SIMD resamplers cost a tenth of Pillow's, whose bicubic took twice the decode and encode together.
 # Near 1:1 bicubic (as Qwen's own processor uses) is sharpest; further down, bilinear aliases less (measured
 # against a LANCZOS reference by bench/bench_intake.py).
-BUDGET_RESAMPLE = "OpenCV bicubic near 1:1, bilinear below 0.9x, after a box reduction to within 2x"
+BUDGET_RESAMPLE = (
+    "libjpeg-turbo decode (DCT-scaled by 1/2, 1/4 or 1/8 where the target allows) straight to numpy; OpenCV "
+    "bicubic near 1:1, bilinear below 0.9x, area below 0.5x; libjpeg-turbo encode"
+)
 cv2.setNumThreads(1)  # one core per photo: uploads already run side by side, and the engine needs the rest
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 _TRANSPOSE = {
@@ -122,16 +126,33 @@ def resize_for_budget(*, data: bytes, max_tokens: int, quality: int = 85) -> tup
     Each side is rounded on its own, a stretch of under 32 px rather than a crop, so the model's
     0-1000 relative boxes map straight back onto the stored photo.
     """
-    with Image.open(io.BytesIO(data)) as image:
+    with Image.open(io.BytesIO(data)) as image:  # the header only: no pixels are decoded here
         target = fit_to_budget(image.width, image.height, max_tokens)
-        if target == image.size and image.format == "JPEG":
-            return data, *target  # stored JPEGs are already metadata-free: nothing to redo
-        # JPEG only: decode at 1/2, 1/4 or 1/8 scale in the DCT, never smaller than the target.
-        image.draft("RGB", target)
-        resized = _resample(image.convert("RGB") if image.mode != "RGB" else image, target)
-        buffer = io.BytesIO()
-        resized.save(buffer, "JPEG", quality=quality)
-    return buffer.getvalue(), *target
+        if image.format == "JPEG":
+            if target == image.size:
+                return data, *target  # stored JPEGs are already metadata-free: nothing to redo
+            pixels = _decode_jpeg_for(data, image.size, target)
+        else:
+            pixels = None
+        if pixels is None:  # PNG, or a JPEG libjpeg-turbo cannot give as RGB (CMYK): through Pillow
+            image.draft("RGB", target)
+            pixels = np.asarray(image.convert("RGB") if image.mode != "RGB" else image)
+    resized = _resample_array(pixels, target)
+    return simplejpeg.encode_jpeg(resized, quality=quality, colorspace="RGB", colorsubsampling="420"), *target
+
+
+def _decode_jpeg_for(data: bytes, size: tuple[int, int], target: tuple[int, int]) -> np.ndarray | None:
+    """Decode to an RGB array, scaled in the DCT by the largest of 1/2, 1/4, 1/8 that stays at or above
+    `target` (the power-of-two scalings are libjpeg-turbo's SIMD ones; 7/8 or 3/4 decode slower than 1/1)."""
+    divisor = 8
+    while divisor > 1 and (-(-size[0] // divisor) < target[0] or -(-size[1] // divisor) < target[1]):
+        divisor //= 2
+    try:
+        return simplejpeg.decode_jpeg(
+            data, colorspace="RGB", min_width=-(-size[0] // divisor), min_height=-(-size[1] // divisor)
+        )
+    except (ValueError, OSError):
+        return None
 
 
 def display_name(filename: str) -> str:
@@ -256,9 +277,17 @@ def _resample(image: Image.Image, size: tuple[int, int]) -> Image.Image:
         image = image.reduce(factor)
     if image.size == size:
         return image
-    scale = min(size[0] / image.width, size[1] / image.height)
-    interpolation = cv2.INTER_CUBIC if scale >= 0.9 else cv2.INTER_LINEAR
-    return Image.fromarray(cv2.resize(np.asarray(image), size, interpolation=interpolation))
+    return Image.fromarray(_resample_array(np.asarray(image), size))
+
+
+def _resample_array(pixels: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    height, width = pixels.shape[:2]
+    if (width, height) == size:
+        return pixels
+    scale = min(size[0] / width, size[1] / height)
+    # Area averages every source pixel far down; bilinear would skip over detail there.
+    interpolation = cv2.INTER_CUBIC if scale >= 0.9 else cv2.INTER_LINEAR if scale >= 0.5 else cv2.INTER_AREA
+    return cv2.resize(pixels, size, interpolation=interpolation)
 
 
 def _thumbnail(image: Image.Image) -> bytes:
