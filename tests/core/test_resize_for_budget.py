@@ -63,3 +63,15 @@ def test_it_resizes_a_stored_png_to_a_jpeg():
 
     assert Image.open(io.BytesIO(data)).format == "JPEG"
     assert width * height <= 256 * 32 * 32
+
+
+@pytest.mark.parametrize("mode", ["L", "CMYK"])
+def test_it_resizes_grey_and_cmyk_jpegs_to_rgb(mode: str):
+    """libjpeg-turbo gives greyscale as RGB; CMYK it cannot, and goes through Pillow instead."""
+    source = halves(1600, 1200, (230, 30, 30), (30, 30, 230)).convert(mode)
+    data, width, height = resize_for_budget(data=encoded(source, "JPEG"), max_tokens=256)
+
+    image = Image.open(io.BytesIO(data))
+    assert image.mode == "RGB" and image.size == (width, height) and width * height <= 256 * 32 * 32
+    left, right = image.getpixel((width // 4, height // 2)), image.getpixel((3 * width // 4, height // 2))
+    assert left != right, "what is where survives the conversion"
