@@ -55,7 +55,7 @@ PROFILES: dict[str, tuple[list[str], list[tuple[str, float]]]] = {
     "api4": (["--api-server-count", "4"], [("cap1280", 0.0), ("lean", 0.0)]),
     "api4_async": (["--api-server-count", "4", "--async-scheduling"], [("cap1280", 0.0), ("lean", 0.0)]),
     "fp8_api4": (["--quantization", "fp8", "--api-server-count", "4"], [("cap1280", 0.0), ("lean", 0.0)]),
-    "fp8": (["--quantization", "fp8"], [("cap1280", 0.0), ("per_kind", 0.0), ("lean", 0.0)]),
+    "fp8": (["--quantization", "fp8"], [("cap1280", 0.0), ("lean", 0.0)]),
 }
 
 
@@ -183,8 +183,13 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=64)
     parser.add_argument("--per-session", type=int, default=4)
     parser.add_argument("--log-dir", default="/tmp")
+    parser.add_argument("--budgets", default="", help="only these budget policies, e.g. cap1280,lean")
     args = parser.parse_args()
     chosen = args.profiles.split(",")
+    if args.budgets:
+        keep = args.budgets.split(",")
+        for name in chosen:
+            PROFILES[name] = (PROFILES[name][0], [v for v in PROFILES[name][1] if v[0] in keep])
     count = args.sessions * args.per_session
     plan = [(name, budget, presence) for name in chosen for budget, presence in PROFILES[name][1]]
     jobs = [(count, 7000 + i, budget) for i, (_, budget, _) in enumerate(plan)] + [(8, 6999, "cap1280")]
