@@ -3,6 +3,7 @@
 # Usage: bench/gpu_suite.sh MODEL_DIR PROFILE...   (vllm must be importable; weights may be random: dummy load)
 #   app       the app's public path and the raw engine side by side (photos at the app's 1024-token budget)
 #   app4      the same with 4 web processes behind one address (needs REDIS_URL)
+#   appdetail the app with the ask page's photo detail per kind of question, the engine at the same budgets
 #   cap1280   raw engine, every photo at 1280 visual tokens (the reference setup of the shared figures)
 #   budgets   raw engine, a pixel budget per kind of question
 #   batched   cap1280 + --max-num-batched-tokens 16384 --async-scheduling
@@ -20,6 +21,7 @@ for profile in "$@"; do
   case $profile in
     app) budgets=""; mode="" ;;
     app4) budgets=""; mode="--app-processes 4" ;;
+    appdetail) budgets=""; mode="--photo-detail-by-kind" ;;
     cap1280) ;;
     budgets) budgets=$PER_KIND ;;
     batched) extra="$extra --max-num-batched-tokens 16384 --async-scheduling" ;;

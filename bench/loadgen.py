@@ -151,7 +151,8 @@ class EngineTarget:
 class AppTarget:
     """The product's public path, as a browser uses it: session login, upload, ask, websocket."""
 
-    def __init__(self, app_url: str, username: str, password: str) -> None:
+    def __init__(self, app_url: str, username: str, password: str, details: dict[str, str] | None = None) -> None:
+        self.detail_by_kind = details or {}  # the page's photo detail control, per kind of question
         self.app_url = app_url.rstrip("/")
         self.ws_url = self.app_url.replace("http", "ws", 1)
         self.http = httpx.AsyncClient(base_url=self.app_url, timeout=600, limits=httpx.Limits(max_connections=256))
@@ -179,10 +180,10 @@ class AppTarget:
         started = time.perf_counter()
         try:
             files = [("files", (f"p{i}.jpg", data, "image/jpeg")) for i, data in enumerate(item.photos)]
+            detail = self.detail_by_kind.get(item.kind.name, "full")
             # As the page does: photos are prepared for the task at upload (cache warming is measured on its own).
-            upload = await self.http.post(
-                "/api/photos/", files=files, data={"task": "describe", "warm": "false"}, headers=self.headers
-            )
+            form = {"task": "describe", "warm": "false", "detail": detail}
+            upload = await self.http.post("/api/photos/", files=files, data=form, headers=self.headers)
             upload.raise_for_status()
             body = {
                 "photos": [p["sha256"] for p in upload.json()["photos"]],
@@ -190,6 +191,7 @@ class AppTarget:
                 "activity": "balanced",
                 "max_tokens": item.kind.output_tokens,
                 "ignore_eos": True,
+                "detail": detail,
             }
             asked = time.perf_counter()
             created = await self.http.post("/api/runs/create/", json=body, headers=self.headers)

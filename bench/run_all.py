@@ -128,14 +128,32 @@ async def served_model(engine_url: str) -> str:
     return (await client.models.list()).data[0].id
 
 
+# The photo detail a person would pick on the ask page for each kind of question in the standard mix.
+DETAIL_BY_KIND = {"describe": "overview", "detail": "full", "reason": "standard", "compare": "overview"}
+
+
+def budgets_for_details(details: dict[str, str]) -> dict[str, int]:
+    """The engine side's visual tokens per kind that match the app's photo detail per kind."""
+    from core.answer_controls import image_tokens_for
+    from inference.prompts import get_template
+
+    full = get_template("describe").image_tokens
+    return {kind: image_tokens_for(detail) or full for kind, detail in details.items()}
+
+
 async def side_by_side(
-    engine_url: str, app_url: str, sessions_list: list[int], per_session: int, budgets: dict[str, int]
+    engine_url: str,
+    app_url: str,
+    sessions_list: list[int],
+    per_session: int,
+    budgets: dict[str, int],
+    details: dict[str, str] | None = None,
 ) -> list[dict]:
     from bench import loadgen
     from bench.standard_mix import requests
 
     engine = loadgen.EngineTarget(engine_url, await served_model(engine_url), budgets)
-    app = loadgen.AppTarget(app_url, USER, PASSWORD) if app_url else None
+    app = loadgen.AppTarget(app_url, USER, PASSWORD, details) if app_url else None
     if app is not None:
         await app.login()
         await app.wait_until_settled()
@@ -226,12 +244,20 @@ def main() -> None:
     parser.add_argument("--budgets", default="", help="visual tokens per kind, e.g. describe=256,detail=1280")
     parser.add_argument("--tag", default="", help="a label for this run's results file")
     parser.add_argument("--app-processes", type=int, default=1, help="web processes (above 1 needs REDIS_URL)")
+    parser.add_argument(
+        "--photo-detail-by-kind",
+        action="store_true",
+        help=f"the app's photo detail control per kind ({DETAIL_BY_KIND}), the engine side at the same budgets",
+    )
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a stopped benchmark still stops its engine
     budgets = {k: int(v) for k, v in (pair.split("=") for pair in args.budgets.split(",") if pair)}
+    details = DETAIL_BY_KIND if args.photo_detail_by_kind else None
 
     setup_django(BENCH_DATA, fresh=not args.app_url)
     ensure_bench_user()
+    if details:
+        budgets = budgets_for_details(details)
     engine = None if args.engine_url else start_engine(args.model, args.engine_args)
     engine_url = args.engine_url or engine.plan.url
     app: Any = None
@@ -243,11 +269,13 @@ def main() -> None:
         "when": time.strftime("%F %T"),
         "engine_args": engine.plan.argv() if engine else engine_url,
         "budgets": budgets,
+        "photo_detail_by_kind": details,
         "app_processes": args.app_processes,
     }
     try:
         sessions = [int(s) for s in args.sessions.split(",")]
-        results["standard_mix"] = asyncio.run(side_by_side(engine_url, app_url, sessions, args.per_session, budgets))
+        mix = side_by_side(engine_url, app_url, sessions, args.per_session, budgets, details)
+        results["standard_mix"] = asyncio.run(mix)
         print_table(results["standard_mix"])
         if not (args.skip_micro or args.engine_only):
             from bench import micro

@@ -25,6 +25,18 @@ SAMPLING_FOR_ACTIVITY = {
     Activity.CREATIVE: Sampling(temperature=1.0, top_p=0.95, top_k=40, presence_penalty=1.5),
 }
 
+
+class PhotoDetail(models.TextChoices):
+    OVERVIEW = "overview", "Overview: the scene at a glance (fastest)"
+    STANDARD = "standard", "Standard"
+    FULL = "full", "Full detail: small print, digits and gauges"
+
+
+# Visual tokens per photo; FULL is the task's own budget. Fewer tokens per photo were the one change that raised
+# a GPU's throughput on the standard mix (bench/engine_profiles.py: about 1.25x on an H200 with a quarter to a
+# half of the tokens for the questions that read no small print).
+IMAGE_TOKENS_FOR_DETAIL = {PhotoDetail.OVERVIEW: 256, PhotoDetail.STANDARD: 512}
+
 MAX_TOKENS_FOR_LENGTH = {AnswerLength.SENTENCE: 64, AnswerLength.FULL: 400, AnswerLength.DEEP: 1200}
 
 
@@ -37,3 +49,8 @@ def sampling_params(activity: str) -> dict[str, float | int | None]:
         "presence_penalty": sampling.presence_penalty,
         "seed": sampling.seed,
     }
+
+
+def image_tokens_for(detail: str) -> int | None:
+    """The photo budget the person asked for, or None for the task's own."""
+    return IMAGE_TOKENS_FOR_DETAIL.get(PhotoDetail(detail))

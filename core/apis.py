@@ -11,7 +11,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.answer_controls import MAX_TOKENS_FOR_LENGTH, Activity, AnswerLength, sampling_params
+from core.answer_controls import (
+    MAX_TOKENS_FOR_LENGTH,
+    Activity,
+    AnswerLength,
+    PhotoDetail,
+    image_tokens_for,
+    sampling_params,
+)
 from core.errors import Forbidden, InvalidInput
 from core.models import Photo
 from core.roles import refusal_message, task_app, user_may_use_task
@@ -66,6 +73,9 @@ class PhotoUploadApi(APIView):
             required=False, allow_blank=True, help_text="The task the photos are for: they are prepared for it now."
         )
         warm = serializers.BooleanField(default=True, help_text="Also warm the engine's cache for this task.")
+        detail = serializers.ChoiceField(
+            choices=PhotoDetail.choices, default=PhotoDetail.FULL, help_text="The detail the question will use."
+        )
         team = serializers.IntegerField(required=False)
 
     @extend_schema(request={"multipart/form-data": InputSerializer}, responses={201: PhotoOutput(many=True)})
@@ -81,7 +91,10 @@ class PhotoUploadApi(APIView):
             raise InvalidInput(rejections[0]["reason"], details={"rejected": rejections})
         if serializer.validated_data.get("task"):
             photos_prepare(
-                task=serializer.validated_data["task"], photos=photos, warm=serializer.validated_data["warm"]
+                task=serializer.validated_data["task"],
+                photos=photos,
+                warm=serializer.validated_data["warm"],
+                image_tokens=image_tokens_for(serializer.validated_data["detail"]),
             )
         body = {"photos": PhotoOutput(photos, many=True).data, "rejected": rejections}
         return Response(body, status=status.HTTP_201_CREATED)
@@ -97,6 +110,7 @@ class RunCreateApi(APIView):
         fields = serializers.DictField(child=serializers.CharField(max_length=20000), required=False)
         activity = serializers.ChoiceField(choices=Activity.choices, default=Activity.BALANCED)
         length = serializers.ChoiceField(choices=AnswerLength.choices, default=AnswerLength.FULL)
+        detail = serializers.ChoiceField(choices=PhotoDetail.choices, default=PhotoDetail.FULL)
         max_tokens = serializers.IntegerField(min_value=1, max_value=4096, required=False)
         ignore_eos = serializers.BooleanField(default=False, help_text="Staff only: fixed-length answers (benchmarks).")
         team = serializers.IntegerField(required=False)
@@ -120,6 +134,7 @@ class RunCreateApi(APIView):
             max_tokens=data.get("max_tokens") or MAX_TOKENS_FOR_LENGTH[AnswerLength(data["length"])],
             sampling=sampling_params(data["activity"]),
             ignore_eos=data["ignore_eos"] and request.user.is_staff,
+            image_tokens=image_tokens_for(data["detail"]),
         )
         return run_response(run, code=status.HTTP_202_ACCEPTED)
 

@@ -49,11 +49,12 @@ def start(run_id: UUID, worker_id: str) -> Run | None:
 def build_request(run: Run) -> ChatRequest:
     """Render the task's template with the run's photos at the task's pixel budget (CPU work: off the loop)."""
     template = get_template(run.task)
-    images = [photo_image_input(p, max_tokens=template.image_tokens) for p in run.photo_list]  # type: ignore[attr-defined]
+    params = run.params or {}
+    budget = params.get("image_tokens") or template.image_tokens
+    images = [photo_image_input(p, max_tokens=budget) for p in run.photo_list]  # type: ignore[attr-defined]
     builder = request_builder_for(run.task)
     if builder is not None:
         return builder(run, images)
-    params = run.params or {}
     sampling = params.get("sampling")
     return template.request(
         images=images,

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from core.answer_controls import Activity, AnswerLength
+from core.answer_controls import Activity, AnswerLength, PhotoDetail
 from core.engine import engine_info
 from core.errors import NotFound
 from core.selectors import photo_get_visible, run_get_visible, run_queue_position, runs_recent_for
@@ -30,6 +30,7 @@ def ask(request: HttpRequest) -> HttpResponse:
     context = {
         "activities": Activity.choices,
         "lengths": AnswerLength.choices,
+        "details": PhotoDetail.choices,
         "runs": runs_recent_for(request.user, task="describe", limit=20),
     }
     return render(request, "core/ask.html", context)

@@ -45,6 +45,7 @@ def run_create(
     sampling: dict[str, Any] | None = None,
     priority: int = 0,
     ignore_eos: bool = False,
+    image_tokens: int | None = None,
 ) -> Run:
     """Persist a run and hand it to the executor. Refuses with Busy when too many runs already wait."""
     template = _template(task)
@@ -60,6 +61,8 @@ def run_create(
         params["sampling"] = sampling
     if ignore_eos:
         params["ignore_eos"] = True
+    if image_tokens:
+        params["image_tokens"] = image_tokens  # fewer than the task's own: a lighter look at each photo
     with transaction.atomic():
         run = Run.objects.create(
             task=task,
@@ -108,11 +111,11 @@ def run_cancel(*, run: Run, actor: Any = None) -> Run:
     return run
 
 
-def photos_prepare(*, task: str, photos: list[Photo], warm: bool = True) -> None:
+def photos_prepare(*, task: str, photos: list[Photo], warm: bool = True, image_tokens: int | None = None) -> None:
     """Resize the photos for the task now, while the person types; optionally warm the engine's prefix cache
     (a 1-token request with the task's system prompt and the photo) so the question's first token comes sooner."""
     template = _template(task)
-    images = [photo_image_input(photo, max_tokens=template.image_tokens) for photo in photos]
+    images = [photo_image_input(photo, max_tokens=image_tokens or template.image_tokens) for photo in photos]
     if not (warm and settings.WARM_CACHE_ON_UPLOAD and executor.bound):
         return
     blank_fields = dict.fromkeys(_field_names(template), "")

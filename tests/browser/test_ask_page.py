@@ -39,3 +39,22 @@ def test_a_person_asks_about_a_photo_and_watches_the_answer_stream(browser, live
     history.locator("a").first.click()
     assert page.locator("#run-status").inner_text() == "Done"
     assert len(page.inner_text("#answer")) > 0
+
+
+def test_the_photo_detail_chosen_on_the_page_is_what_the_engine_sees(browser, live_app, owner, tmp_path):
+    from core.models import Run
+
+    photo = tmp_path / "hall.jpg"
+    photo.write_bytes(jpeg_bytes(1920, 1080, seed=22))
+    page = logged_in_page(browser, live_app.url, owner.username)
+    page.goto("/ask/")
+    page.check("input[name=detail][value=overview]")
+    page.set_input_files("#photo-input", str(photo))
+    page.locator("#photo-list li.ready").wait_for(timeout=15000)
+    page.fill("#question", "What room is this?")
+    page.click("#ask-button")
+    page.wait_for_function("() => document.getElementById('run-status').textContent === 'Done'", timeout=120000)
+
+    run = Run.objects.get(params__fields__question="What room is this?")
+    assert run.params["image_tokens"] == 256
+    assert run.prompt_tokens < 256 + 150, "the engine got the overview-sized photo, not the full one"

@@ -77,3 +77,15 @@ def test_photos_uploaded_for_a_task_are_resized_for_it_at_once(owner_api, settin
     sha = response.json()["photos"][0]["sha256"]
     variants = list(Path(settings.PHOTO_STORAGE_DIR).glob(f"{sha[:2]}/{sha}-t*.jpg"))
     assert len(variants) == 1, "the budget-sized copy is made at upload, not when the question is asked"
+
+
+def test_photos_uploaded_for_an_overview_are_prepared_at_that_size(owner_api, settings):
+    from pathlib import Path
+
+    file = SimpleUploadedFile("room.jpg", jpeg_bytes(1920, 1080, seed=13), content_type="image/jpeg")
+    response = owner_api.post(
+        "/api/photos/", {"files": [file], "task": "describe", "detail": "overview"}, format="multipart"
+    )
+    sha = response.json()["photos"][0]["sha256"]
+    variants = [p.name for p in Path(settings.PHOTO_STORAGE_DIR).glob(f"{sha[:2]}/{sha}-t*.jpg")]
+    assert variants == [f"{sha}-t256.jpg"]

@@ -68,3 +68,20 @@ def test_the_openapi_schema_describes_the_api(owner_api):
     assert response.status_code == 200
     paths = response.json()["paths"]
     assert "/api/photos/" in paths and "/api/runs/create/" in paths
+
+
+def test_the_photo_detail_control_sets_the_photos_budget(owner_api):
+    sha = uploaded_sha(owner_api, seed=8)
+    overview = owner_api.post(
+        "/api/runs/create/", {"photos": [sha], "question": "What room is this?", "detail": "overview"}, format="json"
+    )
+    full = owner_api.post("/api/runs/create/", {"photos": [sha], "question": "Read the label."}, format="json")
+    assert Run.objects.get(id=overview.json()["id"]).params["image_tokens"] == 256
+    assert "image_tokens" not in Run.objects.get(id=full.json()["id"]).params, "full detail is the task's own"
+
+
+def test_an_unknown_photo_detail_is_refused_by_name(owner_api):
+    body = {"photos": [uploaded_sha(owner_api, seed=9)], "question": "?", "detail": "microscope"}
+    response = owner_api.post("/api/runs/create/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["details"]["fields"]["detail"] == ['"microscope" is not a valid choice.']

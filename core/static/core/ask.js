@@ -5,6 +5,7 @@
   const form = document.getElementById("ask-form");
   const error = document.getElementById("ask-error");
   const ready = [];
+  const detail = () => form.querySelector("input[name=detail]:checked").value;
 
   function showPhoto(p) {
     const li = document.createElement("li");
@@ -37,6 +38,7 @@
       const body = new FormData();
       body.append("files", file);
       body.append("task", "describe");
+      body.append("detail", detail()); // prepared (and the engine warmed) at the size the question will use
       const r = await VD.post("/api/photos/", body);
       const data = await r.json();
       if (r.ok) { data.photos.forEach((p) => { ready.push(p.sha256); showPhoto(p); }); data.rejected.forEach(showRejected); }
@@ -55,6 +57,7 @@
       task: "describe", photos: ready.slice(), question,
       activity: form.querySelector("input[name=activity]:checked").value,
       length: form.querySelector("input[name=length]:checked").value,
+      detail: detail(),
     };
     const r = await VD.post("/api/runs/create/", body);
     const data = await r.json();
