@@ -201,28 +201,27 @@ def main() -> None:
     out = Path(args.out)
     for name in chosen:
         command = engine_command(args.model, PROFILES[name][0])
-        log = open(Path(args.log_dir) / f"engine-{name}.log", "w")  # noqa: SIM115 - lives as long as the engine
         started = time.monotonic()
-        engine = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            wait_healthy(engine)
-            startup = round(time.monotonic() - started, 1)
-            model = args.model
-            asyncio.run(closed_loop(model, 8, warm, 0.0))  # first requests pay one-time costs
-            for budget, presence in PROFILES[name][1]:
-                work = prepared[plan.index((name, budget, presence))]
-                row = asyncio.run(closed_loop(model, args.sessions, work, presence))
-                row.update(profile=name, engine_args=PROFILES[name][0], budgets=budget, presence_penalty=presence)
-                row["engine_start_s"] = startup
-                results.setdefault("rows", []).append(row)
-                print(json.dumps(row), flush=True)
-                out.write_text(json.dumps(results, indent=2))
-        finally:
-            engine.terminate()
+        with open(Path(args.log_dir) / f"engine-{name}.log", "w") as log:
+            engine = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
             try:
-                engine.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                engine.kill()
+                wait_healthy(engine)
+                startup = round(time.monotonic() - started, 1)
+                asyncio.run(closed_loop(args.model, 8, warm, 0.0))  # first requests pay one-time costs
+                for budget, presence in PROFILES[name][1]:
+                    work = prepared[plan.index((name, budget, presence))]
+                    row = asyncio.run(closed_loop(args.model, args.sessions, work, presence))
+                    row.update(profile=name, engine_args=PROFILES[name][0], budgets=budget, presence_penalty=presence)
+                    row["engine_start_s"] = startup
+                    results.setdefault("rows", []).append(row)
+                    print(json.dumps(row), flush=True)
+                    out.write_text(json.dumps(results, indent=2))
+            finally:
+                engine.terminate()
+                try:
+                    engine.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    engine.kill()
     out.write_text(json.dumps(results, indent=2))
     print(f"results: {out}")
 

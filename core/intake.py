@@ -144,13 +144,10 @@ def resize_for_budget(*, data: bytes, max_tokens: int, quality: int = 85) -> tup
 def _decode_jpeg_for(data: bytes, size: tuple[int, int], target: tuple[int, int]) -> np.ndarray | None:
     """Decode to an RGB array, scaled in the DCT by the largest of 1/2, 1/4, 1/8 that stays at or above
     `target` (the power-of-two scalings are libjpeg-turbo's SIMD ones; 7/8 or 3/4 decode slower than 1/1)."""
-    divisor = 8
-    while divisor > 1 and (-(-size[0] // divisor) < target[0] or -(-size[1] // divisor) < target[1]):
-        divisor //= 2
+    scaled = [(-(-size[0] // d), -(-size[1] // d)) for d in (8, 4, 2, 1)]  # ceiling, as libjpeg rounds
+    width, height = next(s for s in scaled if s[0] >= target[0] and s[1] >= target[1])
     try:
-        return simplejpeg.decode_jpeg(
-            data, colorspace="RGB", min_width=-(-size[0] // divisor), min_height=-(-size[1] // divisor)
-        )
+        return simplejpeg.decode_jpeg(data, colorspace="RGB", min_width=width, min_height=height)
     except (ValueError, OSError):
         return None
 

@@ -50,7 +50,7 @@ def build_request(run: Run) -> ChatRequest:
     """Render the task's template with the run's photos at the task's pixel budget (CPU work: off the loop)."""
     template = get_template(run.task)
     params = run.params or {}
-    budget = params.get("image_tokens") or template.image_tokens
+    budget = template.image_budget(params.get("image_tokens"))
     images = [photo_image_input(p, max_tokens=budget) for p in run.photo_list]  # type: ignore[attr-defined]
     builder = request_builder_for(run.task)
     if builder is not None:

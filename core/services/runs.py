@@ -62,7 +62,7 @@ def run_create(
     if ignore_eos:
         params["ignore_eos"] = True
     if image_tokens:
-        params["image_tokens"] = image_tokens  # fewer than the task's own: a lighter look at each photo
+        params["image_tokens"] = image_tokens  # a lighter look at each photo (capped by the task's own budget)
     with transaction.atomic():
         run = Run.objects.create(
             task=task,
@@ -115,7 +115,8 @@ def photos_prepare(*, task: str, photos: list[Photo], warm: bool = True, image_t
     """Resize the photos for the task now, while the person types; optionally warm the engine's prefix cache
     (a 1-token request with the task's system prompt and the photo) so the question's first token comes sooner."""
     template = _template(task)
-    images = [photo_image_input(photo, max_tokens=image_tokens or template.image_tokens) for photo in photos]
+    budget = template.image_budget(image_tokens)
+    images = [photo_image_input(photo, max_tokens=budget) for photo in photos]
     if not (warm and settings.WARM_CACHE_ON_UPLOAD and executor.bound):
         return
     blank_fields = dict.fromkeys(_field_names(template), "")

@@ -31,6 +31,11 @@ class TaskTemplate:
     def key(self) -> str:
         return f"{self.name}@v{self.version}"
 
+    def image_budget(self, asked: int | None) -> int:
+        """Visual tokens per photo for a run that asked for `asked` (None: the task's own). A person may ask
+        for a lighter look at the photos, never for more than the task was sized for."""
+        return min(asked, self.image_tokens) if asked else self.image_tokens
+
     def messages(self, *, images: Sequence[ImageInput], **fields: Any) -> tuple[Message, ...]:
         parts: list[Part] = [*images, self.user.format(**fields)]
         return (Message("system", (self.system,)), Message("user", tuple(parts)))
