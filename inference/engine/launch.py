@@ -17,6 +17,7 @@ from types import TracebackType
 import httpx
 
 from inference.engine.model_source import ModelSourceError, ensure_tiny_model
+from inference.engine.placement import colocate_engine_core
 from inference.engine.plan import SERVER_MODULE, EnginePlan
 from inference.errors import EngineError
 
@@ -126,6 +127,8 @@ class EngineProcess:
                 if code is not None:
                     raise self._start_error(f"the engine exited with code {code} while starting")
                 if _healthy(client, self.plan.health_url):
+                    if self.plan.device == "cpu":
+                        colocate_engine_core(self._process.pid)
                     return time.monotonic() - self._started_at
                 if time.monotonic() > deadline:
                     error = self._start_error(f"the engine was not healthy after {timeout_s:.0f} s")

@@ -120,6 +120,8 @@ class EnginePlan:
             rows.append(("gpu memory share", f"{self.gpu_memory_utilization:.2f}", why["gpu_memory_utilization"]))
         if self.cpu_kvcache_gib is not None:
             rows.append(("cpu kv cache", f"{self.cpu_kvcache_gib} GiB", why["cpu_kvcache_gib"]))
+        if self.device == "cpu":
+            rows.append(("engine core", "on the worker's cores", "its busy wait must not take the web app's core"))
         return rows + self._fixed_rows()
 
     def _fixed_rows(self) -> list[tuple[str, str, str]]:
