@@ -11,6 +11,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402  (needs
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from core.batches.scheduler import batch_scheduler  # noqa: E402
+from core.request_threads import RequestThreads  # noqa: E402
 from core.routing import websocket_urlpatterns  # noqa: E402
 from core.run_executor import executor  # noqa: E402
 from core.tables.models_state import table_models_start  # noqa: E402
@@ -32,7 +33,7 @@ class BindRunExecutor:
 application = BindRunExecutor(
     ProtocolTypeRouter(
         {
-            "http": django_asgi_app,
+            "http": RequestThreads(django_asgi_app),
             "websocket": AllowedHostsOriginValidator(pooled_auth_stack(URLRouter(websocket_urlpatterns))),
         }
     )

@@ -91,6 +91,8 @@ def _database() -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "visiondesk.sqlite3",
+        # Kept open per thread: opening one (and its PRAGMAs) cost more than the queries of a small request.
+        "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
         # WAL lets readers run beside the one writer; IMMEDIATE avoids upgrade deadlocks; timeout rides out bursts.
         "OPTIONS": {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
