@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import base64
 import io
+import itertools
 import json
 import os
 import platform
@@ -56,6 +57,8 @@ PROFILES: dict[str, tuple[list[str], list[tuple[str, float]]]] = {
     "api4_async": (["--api-server-count", "4", "--async-scheduling"], [("cap1280", 0.0), ("lean", 0.0)]),
     "fp8_api4": (["--quantization", "fp8", "--api-server-count", "4"], [("cap1280", 0.0), ("lean", 0.0)]),
     "fp8": (["--quantization", "fp8"], [("cap1280", 0.0), ("lean", 0.0)]),
+    # torch.compile on the vision encoder too (vLLM compiles only the language model by default)
+    "encoder_compiled": (["--compilation-config", '{"compile_mm_encoder": true}'], [("cap1280", 0.0), ("lean", 0.0)]),
 }
 
 
@@ -118,7 +121,8 @@ async def one_request(client: Any, model: str, work: tuple, presence: float) -> 
     return {"ok": True, "ttft": (first or end) - started, "e2e": end - started, "tokens": tokens}
 
 
-async def closed_loop(model: str, sessions: int, work: list[tuple], presence: float) -> dict[str, Any]:
+async def run_sessions(model: str, sessions: int, work: list[tuple], presence: float) -> list[dict[str, Any]]:
+    """`sessions` closed-loop sessions in this process, sharing `work`; each sample as one_request returns it."""
     import httpx
 
     limits = httpx.Limits(max_connections=sessions + 8)
@@ -130,13 +134,32 @@ async def closed_loop(model: str, sessions: int, work: list[tuple], presence: fl
         while queue:
             samples.append(await one_request(client, model, queue.pop(), presence))
 
+    await asyncio.gather(*(session() for _ in range(sessions)))
+    await client.aclose()
+    return samples
+
+
+def _client_process(args: tuple[str, int, list[tuple], float]) -> list[dict[str, Any]]:
+    return asyncio.run(run_sessions(*args))
+
+
+def closed_loop(model: str, sessions: int, work: list[tuple], presence: float, clients: int = 1) -> dict[str, Any]:
+    """The sessions spread over `clients` processes: one Python process parsing every streamed token of 64
+    sessions may itself be what limits the figure, so the same mix can be sent by several."""
+    clients = max(1, min(clients, sessions))
+    counts = [sessions // clients + (i < sessions % clients) for i in range(clients)]
+    shares = [(model, counts[i], work[i::clients], presence) for i in range(clients)]
     busy = subprocess.Popen(
         ["nvidia-smi", "--query-gpu=utilization.gpu", "--format=csv,noheader,nounits", "-lms", "250"],
         stdout=subprocess.PIPE,
         text=True,
     )
     started = time.perf_counter()
-    await asyncio.gather(*(session() for _ in range(sessions)))
+    if clients == 1:
+        samples = asyncio.run(run_sessions(*shares[0]))
+    else:
+        with ProcessPoolExecutor(max_workers=clients) as pool:
+            samples = [sample for share in pool.map(_client_process, shares) for sample in share]
     duration = time.perf_counter() - started
     busy.terminate()
     readings = [int(line) for line in busy.communicate()[0].split() if line.strip().isdigit()]
@@ -148,6 +171,7 @@ async def closed_loop(model: str, sessions: int, work: list[tuple], presence: fl
 
     return {
         "sessions": sessions,
+        "client_processes": clients,
         "requests": len(good),
         "errors": len(samples) - len(good),
         "first_errors": [s["error"] for s in samples if not s["ok"]][:3],
@@ -184,6 +208,7 @@ def main() -> None:
     parser.add_argument("--per-session", type=int, default=4)
     parser.add_argument("--log-dir", default="/tmp")
     parser.add_argument("--budgets", default="", help="only these budget policies, e.g. cap1280,lean")
+    parser.add_argument("--clients", default="1", help="client processes to send the mix from, e.g. 1,4 (each)")
     args = parser.parse_args()
     chosen = args.profiles.split(",")
     if args.budgets:
@@ -191,8 +216,9 @@ def main() -> None:
         for name in chosen:
             PROFILES[name] = (PROFILES[name][0], [v for v in PROFILES[name][1] if v[0] in keep])
     count = args.sessions * args.per_session
-    plan = [(name, budget, presence) for name in chosen for budget, presence in PROFILES[name][1]]
-    jobs = [(count, 7000 + i, budget) for i, (_, budget, _) in enumerate(plan)] + [(8, 6999, "cap1280")]
+    client_counts = [int(c) for c in args.clients.split(",")]
+    plan = [(name, b, p, c) for name in chosen for (b, p), c in itertools.product(PROFILES[name][1], client_counts)]
+    jobs = [(count, 7000 + i, budget) for i, (_, budget, _, _) in enumerate(plan)] + [(8, 6999, "cap1280")]
     print(f"preparing {len(jobs)} sets of {count} requests", flush=True)
     with ProcessPoolExecutor(max_workers=min(16, os.cpu_count() or 1)) as pool:
         prepared = list(pool.map(prepare_variant, jobs))
@@ -207,10 +233,10 @@ def main() -> None:
             try:
                 wait_healthy(engine)
                 startup = round(time.monotonic() - started, 1)
-                asyncio.run(closed_loop(args.model, 8, warm, 0.0))  # first requests pay one-time costs
-                for budget, presence in PROFILES[name][1]:
-                    work = prepared[plan.index((name, budget, presence))]
-                    row = asyncio.run(closed_loop(args.model, args.sessions, work, presence))
+                closed_loop(args.model, 8, warm, 0.0)  # first requests pay one-time costs
+                for (budget, presence), clients in itertools.product(PROFILES[name][1], client_counts):
+                    work = prepared[plan.index((name, budget, presence, clients))]
+                    row = closed_loop(args.model, args.sessions, work, presence, clients)
                     row.update(profile=name, engine_args=PROFILES[name][0], budgets=budget, presence_penalty=presence)
                     row["engine_start_s"] = startup
                     results.setdefault("rows", []).append(row)
