@@ -59,6 +59,7 @@ PROFILES: dict[str, tuple[list[str], list[tuple[str, float]]]] = {
     "fp8": (["--quantization", "fp8"], [("cap1280", 0.0), ("lean", 0.0)]),
     # torch.compile on the vision encoder too (vLLM compiles only the language model by default)
     "encoder_compiled": (["--compilation-config", '{"compile_mm_encoder": true}'], [("cap1280", 0.0), ("lean", 0.0)]),
+    "encoder_graphs": (["--compilation-config", '{"cudagraph_mm_encoder": true}'], [("cap1280", 0.0), ("lean", 0.0)]),
 }
 
 
