@@ -160,11 +160,12 @@ async def side_by_side(
     rows = []
     for round_no, sessions in enumerate(sessions_list):
         count = sessions * per_session
-        work = requests(count * 2 + 4, seed=1000 + round_no)  # unique photos for both targets and the warm-up
-        warm, engine_work, app_work = work[:4], work[4 : 4 + count], work[4 + count :]
-        prepared = {item.index: await asyncio.to_thread(engine.prepared, item) for item in [*warm, *engine_work]}
+        # The same kinds in the same order for both targets, each photo unique; the warm-up has photos of its own.
+        engine_work, app_work = (requests(count, seed=1000 + round_no, twin=twin) for twin in (0, 1))
+        warm = requests(4, seed=1000 + round_no, twin=2)
+        prepared = {item.index: await asyncio.to_thread(engine.prepared, item) for item in engine_work}
         for item in warm:  # first requests pay one-time costs on both sides
-            await engine.send(item, prepared[item.index])
+            await engine.send(item, await asyncio.to_thread(engine.prepared, item))
             if app is not None:
                 await app.send(item)
         by_engine = await loadgen.closed_loop(

@@ -59,13 +59,15 @@ def make_photo(rng: random.Random, seed: int) -> bytes:
     return out.getvalue()
 
 
-def requests(count: int, *, seed: int = 0) -> list[MixRequest]:
-    """`count` requests drawn by the mix's shares, each with its own unique photos."""
+def requests(count: int, *, seed: int = 0, twin: int = 0) -> list[MixRequest]:
+    """`count` requests drawn by the mix's shares, each with its own unique photos. The same seed with another
+    `twin` gives the same kinds, photo sizes and qualities in the same order, with other pixels: two targets
+    measured side by side then get the same work, and neither gets the other's cache hits."""
     rng = random.Random(seed)
     weights = [k.share for k in KINDS]
     made = []
     for index in range(count):
         kind = rng.choices(KINDS, weights)[0]
-        photos = tuple(make_photo(rng, seed * 1_000_003 + index * 7 + i) for i in range(kind.photos))
+        photos = tuple(make_photo(rng, (seed * 1_000_003 + index * 7 + i) * 8 + twin) for i in range(kind.photos))
         made.append(MixRequest(index=index, kind=kind, photos=photos))
     return made

@@ -11,6 +11,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402  (needs
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from core.batches.scheduler import batch_scheduler  # noqa: E402
+from core.http_server import skip_form_parsing_in_daphne  # noqa: E402
 from core.request_threads import RequestThreads  # noqa: E402
 from core.routing import websocket_urlpatterns  # noqa: E402
 from core.run_executor import executor  # noqa: E402
@@ -38,4 +39,5 @@ application = BindRunExecutor(
         }
     )
 )
+skip_form_parsing_in_daphne()
 table_models_start()  # TableTransformer loads in the background; table reading says when it is not ready
