@@ -55,8 +55,9 @@ THUMBNAIL_QUALITY = 80
 # Near 1:1 bicubic (as Qwen's own processor uses) is sharpest; further down, bilinear aliases less (measured
 # against a LANCZOS reference by bench/bench_intake.py).
 BUDGET_RESAMPLE = (
-    "libjpeg-turbo decode (DCT-scaled by 1/2, 1/4 or 1/8 where the target allows) straight to numpy; OpenCV "
-    "bicubic near 1:1, bilinear below 0.9x, area below 0.5x; libjpeg-turbo encode"
+    "libjpeg-turbo decode (DCT-scaled by 1/2, 1/4 or 1/8 where the target allows, plain chroma upsampling) "
+    "straight to numpy; OpenCV bicubic near 1:1, bilinear below 0.9x, area below 0.5x; libjpeg-turbo encode "
+    "(fast DCT)"
 )
 cv2.setNumThreads(1)  # one core per photo: uploads already run side by side, and the engine needs the rest
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
@@ -138,7 +139,10 @@ def resize_for_budget(*, data: bytes, max_tokens: int, quality: int = 85) -> tup
             image.draft("RGB", target)
             pixels = np.asarray(image.convert("RGB") if image.mode != "RGB" else image)
     resized = _resample_array(pixels, target)
-    return simplejpeg.encode_jpeg(resized, quality=quality, colorspace="RGB", colorsubsampling="420"), *target
+    # The fast forward DCT costs nothing measurable in fidelity here (PSNR against a LANCZOS reference unchanged)
+    # and a tenth of the encode.
+    jpeg = simplejpeg.encode_jpeg(resized, quality=quality, colorspace="RGB", colorsubsampling="420", fastdct=True)
+    return jpeg, *target
 
 
 def _decode_jpeg_for(data: bytes, size: tuple[int, int], target: tuple[int, int]) -> np.ndarray | None:
@@ -147,7 +151,8 @@ def _decode_jpeg_for(data: bytes, size: tuple[int, int], target: tuple[int, int]
     scaled = [(-(-size[0] // d), -(-size[1] // d)) for d in (8, 4, 2, 1)]  # ceiling, as libjpeg rounds
     width, height = next(s for s in scaled if s[0] >= target[0] and s[1] >= target[1])
     try:
-        return simplejpeg.decode_jpeg(data, colorspace="RGB", min_width=width, min_height=height)
+        # Plain chroma upsampling: faster than the smooth one and, once resampled, as close to the original.
+        return simplejpeg.decode_jpeg(data, colorspace="RGB", min_width=width, min_height=height, fastupsample=True)
     except (ValueError, OSError):
         return None
 
