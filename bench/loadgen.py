@@ -78,6 +78,13 @@ def summarize(target: str, sessions: int, samples: list[Sample], duration_s: flo
 
 async def closed_loop(target: str, sessions: int, work: list[MixRequest], send: Any, progress: bool) -> Summary:
     """N sessions; each sends its next request as soon as the previous answer has ended."""
+    samples, duration = await closed_loop_samples(target, sessions, work, send, progress)
+    return summarize(target, sessions, samples, duration)
+
+
+async def closed_loop_samples(
+    target: str, sessions: int, work: list[MixRequest], send: Any, progress: bool
+) -> tuple[list[Sample], float]:
     queue: asyncio.Queue[MixRequest] = asyncio.Queue()
     for item in work:
         queue.put_nowait(item)
@@ -93,7 +100,7 @@ async def closed_loop(target: str, sessions: int, work: list[MixRequest], send: 
     started = time.perf_counter()
     await asyncio.gather(*(session() for _ in range(sessions)))
     bar.close()
-    return summarize(target, sessions, samples, time.perf_counter() - started)
+    return samples, time.perf_counter() - started
 
 
 class EngineTarget:

@@ -148,6 +148,7 @@ async def side_by_side(
     per_session: int,
     budgets: dict[str, int],
     details: dict[str, str] | None = None,
+    turns: int = 3,
 ) -> list[dict]:
     from bench import loadgen
     from bench.standard_mix import requests
@@ -168,10 +169,17 @@ async def side_by_side(
             await engine.send(item, await asyncio.to_thread(engine.prepared, item))
             if app is not None:
                 await app.send(item)
-        by_engine = await loadgen.closed_loop(
-            "engine", sessions, engine_work, functools.partial(send_prepared, engine, prepared), True
-        )
-        by_app = await loadgen.closed_loop("app", sessions, app_work, app.send, True) if app else None
+        # In turns (engine, app, engine, app, ...), so a slow minute of a noisy machine falls on both.
+        taken: dict[str, tuple[list, float]] = {"engine": ([], 0.0), "app": ([], 0.0)}
+        for turn in range(turns):
+            targets = [("engine", engine_work, functools.partial(send_prepared, engine, prepared))]
+            if app is not None:
+                targets.append(("app", app_work, app.send))
+            for name, work, send in targets:
+                samples, seconds = await loadgen.closed_loop_samples(name, sessions, work[turn::turns], send, True)
+                taken[name] = (taken[name][0] + samples, taken[name][1] + seconds)
+        by_engine = loadgen.summarize("engine", sessions, *taken["engine"])
+        by_app = loadgen.summarize("app", sessions, *taken["app"]) if app is not None else None
         rows.append(compare(by_engine, by_app))
     return rows
 
@@ -238,6 +246,7 @@ def main() -> None:
     parser.add_argument("--app-url", default="")
     parser.add_argument("--sessions", default="4,12")
     parser.add_argument("--per-session", type=int, default=6, help="requests per session per target")
+    parser.add_argument("--turns", type=int, default=3, help="the targets take turns this many times per round")
     parser.add_argument("--skip-micro", action="store_true")
     parser.add_argument("--engine-only", action="store_true", help="no app server: the raw engine alone")
     parser.add_argument("--model", default="", help="model for the started engine (default: the tiny model)")
@@ -275,7 +284,7 @@ def main() -> None:
     }
     try:
         sessions = [int(s) for s in args.sessions.split(",")]
-        mix = side_by_side(engine_url, app_url, sessions, args.per_session, budgets, details)
+        mix = side_by_side(engine_url, app_url, sessions, args.per_session, budgets, details, args.turns)
         results["standard_mix"] = asyncio.run(mix)
         print_table(results["standard_mix"])
         if not (args.skip_micro or args.engine_only):
