@@ -170,16 +170,18 @@ async def side_by_side(
             if app is not None:
                 await app.send(item)
         # In turns (engine, app, engine, app, ...), so a slow minute of a noisy machine falls on both.
-        taken: dict[str, tuple[list, float]] = {"engine": ([], 0.0), "app": ([], 0.0)}
+        targets = {"engine": (engine_work, functools.partial(send_prepared, engine, prepared))}
+        if app is not None:
+            targets["app"] = (app_work, app.send)
+        samples: dict[str, list] = {name: [] for name in targets}
+        seconds = dict.fromkeys(targets, 0.0)
         for turn in range(turns):
-            targets = [("engine", engine_work, functools.partial(send_prepared, engine, prepared))]
-            if app is not None:
-                targets.append(("app", app_work, app.send))
-            for name, work, send in targets:
-                samples, seconds = await loadgen.closed_loop_samples(name, sessions, work[turn::turns], send, True)
-                taken[name] = (taken[name][0] + samples, taken[name][1] + seconds)
-        by_engine = loadgen.summarize("engine", sessions, *taken["engine"])
-        by_app = loadgen.summarize("app", sessions, *taken["app"]) if app is not None else None
+            for name, (work, send) in targets.items():
+                taken, took = await loadgen.closed_loop_samples(name, sessions, work[turn::turns], send, True)
+                samples[name] += taken
+                seconds[name] += took
+        by_engine = loadgen.summarize("engine", sessions, samples["engine"], seconds["engine"])
+        by_app = loadgen.summarize("app", sessions, samples["app"], seconds["app"]) if app is not None else None
         rows.append(compare(by_engine, by_app))
     return rows
 

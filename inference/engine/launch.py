@@ -17,7 +17,7 @@ from types import TracebackType
 import httpx
 
 from inference.engine.model_source import ModelSourceError, ensure_tiny_model
-from inference.engine.placement import colocate_engine_core
+from inference.engine.placement import PROC, colocate_engine_core, group_processes
 from inference.engine.plan import SERVER_MODULE, EnginePlan
 from inference.errors import EngineError
 
@@ -193,19 +193,10 @@ def _signal_group(pgid: int, sig: signal.Signals) -> None:
 
 def _group_exists(pgid: int) -> bool:
     """Whether a live process remains in the group; zombies hold nothing and may never be reaped in a container."""
-    proc = Path("/proc")
-    if not proc.is_dir():
-        try:
-            os.killpg(pgid, 0)
-        except (ProcessLookupError, PermissionError):
-            return False
-        return True
-    for entry in proc.iterdir():
-        try:
-            stat = (entry / "stat").read_text() if entry.name.isdigit() else ""
-        except OSError:
-            continue
-        fields = stat.rpartition(")")[2].split()  # after "pid (name)": state, ppid, process group
-        if len(fields) > 2 and fields[0] != "Z" and int(fields[2]) == pgid:
-            return True
-    return False
+    if PROC.is_dir():
+        return bool(group_processes(pgid))
+    try:
+        os.killpg(pgid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
