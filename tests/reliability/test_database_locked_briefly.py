@@ -22,6 +22,8 @@ from tests.images import jpeg_bytes
 
 pytestmark = [pytest.mark.engine, pytest.mark.django_db(transaction=True)]
 LOCK_SECONDS = 2.0
+# Long enough that the answer is still streaming when the lock goes, also on an engine that writes fast.
+OUTPUT_TOKENS = 1200
 
 
 def hold_write_lock(path: str, seconds: float, locked: threading.Event) -> None:
@@ -39,7 +41,7 @@ def long_run(user, seed: int) -> Run:
     photo = photo_upload(user=user, team=team, filename=f"lock-{seed}.jpg", data=jpeg_bytes(320, 240, seed=seed))
     return run_create(
         user=user, team=team, task="describe", photos=[photo], fields={"question": "Describe it."},
-        max_tokens=300, ignore_eos=True,
+        max_tokens=OUTPUT_TOKENS, ignore_eos=True,
     )  # fmt: skip
 
 
@@ -71,7 +73,7 @@ async def test_a_run_saving_while_another_process_holds_the_write_lock_still_fin
 
     run = await refreshed(run)
     assert run.status == RunStatus.DONE and run.error == ""
-    assert run.text == text and run.completion_tokens == 300
+    assert run.text == text and run.completion_tokens == OUTPUT_TOKENS
     assert (run.finished_at - locked_at).total_seconds() >= LOCK_SECONDS * 0.8, "the lock overlapped the run"
 
 
