@@ -243,6 +243,7 @@ def app_flow_benches(engine_url: str) -> dict[str, Any]:
 
 
 def main() -> None:
+    global BENCH_DATA
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--engine-url", default="")
     parser.add_argument("--app-url", default="")
@@ -257,6 +258,12 @@ def main() -> None:
     parser.add_argument("--tag", default="", help="a label for this run's results file")
     parser.add_argument("--app-processes", type=int, default=1, help="web processes (above 1 needs REDIS_URL)")
     parser.add_argument(
+        "--data-dir",
+        default="",
+        help=f"the app's database, photos and logs for the run (default {BENCH_DATA.relative_to(ROOT)}); "
+        "put it on a local disk where the checkout is on a network or copied file system",
+    )
+    parser.add_argument(
         "--photo-detail-by-kind",
         action="store_true",
         help=f"the app's photo detail control per kind ({DETAIL_BY_KIND}), the engine side at the same budgets",
@@ -266,6 +273,8 @@ def main() -> None:
     budgets = {k: int(v) for k, v in (pair.split("=") for pair in args.budgets.split(",") if pair)}
     details = DETAIL_BY_KIND if args.photo_detail_by_kind else None
 
+    if args.data_dir:
+        BENCH_DATA = Path(args.data_dir).resolve()
     setup_django(BENCH_DATA, fresh=not args.app_url)
     ensure_bench_user()
     if details:
