@@ -171,10 +171,19 @@ def batch_retry_failed(*, batch: Batch, actor: Any) -> Batch:
 
 def batches_tick() -> int:
     """Bring items up to date with their runs, send more while there is room, close finished batches."""
+    if not _batch_work_exists():
+        return 0  # the usual case: two reads, instead of the writes below taking SQLite's one write lock every tick
     _sync_items()
     sent = _send_items()
     _finish_batches()
     return sent
+
+
+def _batch_work_exists() -> bool:
+    return (
+        BatchItem.objects.filter(status=ItemStatus.SUBMITTED).exists()
+        or Batch.objects.filter(status=BatchStatus.RUNNING).exists()
+    )
 
 
 def _sync_items() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from inference.client import EngineClient
+from inference.client import STREAM_EVERY_TOKENS, EngineClient
 from inference.errors import BadRequest, EngineUnavailable, InvalidOutput
 from inference.prompts import get_template
 from inference.protocol import ChatRequest, Finished, ImageInput, Message, Sampling, TextDelta
@@ -46,6 +46,22 @@ async def test_tokens_arrive_before_the_end(engine):
     assert result.usage.completion_tokens == 32
     assert result.usage.prompt_tokens > 20, "the image's visual tokens count in the prompt"
     assert 0 < result.ttft_s < result.latency_s
+
+
+async def test_the_engine_sends_a_few_tokens_a_chunk_after_the_first(engine, monkeypatch):
+    async def chunks(seed: int) -> int:
+        client = EngineClient(engine.url)
+        events = [event async for event in client.stream(ask(image(seed), max_tokens=64, ignore_eos=True))]
+        await client.close()
+        assert events[-1].result.usage.completion_tokens == 64
+        return sum(isinstance(e, TextDelta) for e in events)
+
+    grouped = await chunks(7)
+    monkeypatch.setattr("inference.client.STREAM_EVERY_TOKENS", 1)
+    one_by_one = await chunks(8)
+    # the first token alone, then one chunk per STREAM_EVERY_TOKENS (the last may be short)
+    assert 3 < grouped <= 1 + -(-63 // STREAM_EVERY_TOKENS), f"{grouped} chunks for 64 tokens"
+    assert grouped * 2 < one_by_one, f"{grouped} grouped chunks against {one_by_one} one token at a time"
 
 
 async def test_a_structured_answer_validates_against_its_schema(engine):

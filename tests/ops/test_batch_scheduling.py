@@ -4,6 +4,8 @@ with their item; pause, resume, cancel and retry."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.models import AuditEvent, BatchItem, BatchStatus, ItemStatus, Run, RunStatus
@@ -45,6 +47,19 @@ def test_a_failed_item_does_not_stop_the_batch_and_the_batch_ends_when_all_items
     assert batch.status == BatchStatus.DONE and batch.finished_at is not None
     assert batch.items.filter(status=ItemStatus.FAILED).count() >= 1
     assert batch.items.filter(status=ItemStatus.DONE).count() >= 2
+
+
+def test_with_no_batch_running_a_tick_only_reads(owner):
+    """Every serving process ticks every second: with nothing to do it must not take the database's write lock."""
+    batch = make_batch(owner, 2)
+    while batches_tick() or batch.items.filter(status=ItemStatus.SUBMITTED).exists():
+        finish(batch.items.filter(status=ItemStatus.SUBMITTED))
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.DONE
+    with CaptureQueriesContext(connection) as queries:
+        assert batches_tick() == 0
+    assert queries.captured_queries, "the tick should still look for work"
+    assert all(q["sql"].lstrip().upper().startswith("SELECT") for q in queries.captured_queries), queries.captured_queries
 
 
 def test_a_paused_batch_sends_nothing_until_it_is_resumed(owner):
