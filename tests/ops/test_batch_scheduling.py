@@ -59,7 +59,8 @@ def test_with_no_batch_running_a_tick_only_reads(owner):
     with CaptureQueriesContext(connection) as queries:
         assert batches_tick() == 0
     assert queries.captured_queries, "the tick should still look for work"
-    assert all(q["sql"].lstrip().upper().startswith("SELECT") for q in queries.captured_queries), queries.captured_queries
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert all(sql.lstrip().upper().startswith("SELECT") for sql in statements), statements
 
 
 def test_a_paused_batch_sends_nothing_until_it_is_resumed(owner):
