@@ -60,8 +60,8 @@ PROFILES: dict[str, tuple[list[str], list[tuple[str, float]]]] = {
     # torch.compile on the vision encoder too (vLLM compiles only the language model by default)
     "encoder_compiled": (["--compilation-config", '{"compile_mm_encoder": true}'], [("cap1280", 0.0), ("lean", 0.0)]),
     "encoder_graphs": (["--compilation-config", '{"cudagraph_mm_encoder": true}'], [("cap1280", 0.0), ("lean", 0.0)]),
-    # Engines side by side on the one GPU, each with its own engine-core process and a share of the memory:
-    # the engine core's scheduling is one Python thread, so two of them prepare steps twice as fast.
+    # Engines side by side on the one GPU, each with its own engine-core process and a share of the memory (the
+    # question: is one engine core's scheduling thread the limit? On an H200: no, 0.91-0.96x of one engine).
     "two_engines": (["--gpu-memory-utilization", "0.44"], [("cap1280", 0.0), ("lean", 0.0)]),
     "three_engines": (["--gpu-memory-utilization", "0.29"], [("cap1280", 0.0), ("lean", 0.0)]),
     "two_engines_fp8": (["--gpu-memory-utilization", "0.44", "--quantization", "fp8"], [("lean", 0.0)]),
@@ -247,20 +247,17 @@ def main() -> None:
         count_engines = REPLICAS.get(name, 1)
         started = time.monotonic()
         engines: list[subprocess.Popen] = []
+        logs = []
         try:
             # One after another: each engine measures the GPU memory left when it starts.
             for e in range(count_engines):
-                log = open(Path(args.log_dir) / f"engine-{name}-{e}.log", "w")  # noqa: SIM115 - the engine's life
-                engines.append(
-                    subprocess.Popen(
-                        engine_command(args.model, PROFILES[name][0], PORT + e), stdout=log, stderr=subprocess.STDOUT
-                    )
-                )
+                logs.append(open(Path(args.log_dir) / f"engine-{name}-{e}.log", "w"))  # noqa: SIM115 - closed below
+                command = engine_command(args.model, PROFILES[name][0], PORT + e)
+                engines.append(subprocess.Popen(command, stdout=logs[-1], stderr=subprocess.STDOUT))
                 wait_healthy(engines[-1], PORT + e)
             startup = round(time.monotonic() - started, 1)
-            closed_loop(
-                args.model, 8 * count_engines, warm * count_engines, 0.0, engines=count_engines
-            )  # one-time costs
+            # first requests pay one-time costs, on every engine
+            closed_loop(args.model, 8 * count_engines, warm * count_engines, 0.0, engines=count_engines)
             for (budget, presence), clients in itertools.product(PROFILES[name][1], client_counts):
                 work = prepared[plan.index((name, budget, presence, clients))]
                 row = closed_loop(args.model, args.sessions, work, presence, clients, count_engines)
@@ -277,6 +274,8 @@ def main() -> None:
                     engine.wait(timeout=60)
                 except subprocess.TimeoutExpired:
                     engine.kill()
+            for log in logs:
+                log.close()
     out.write_text(json.dumps(results, indent=2))
     print(f"results: {out}")
 

@@ -259,8 +259,10 @@ def main() -> None:
     parser.add_argument("--app-processes", type=int, default=1, help="web processes (above 1 needs REDIS_URL)")
     parser.add_argument(
         "--data-dir",
-        default="",
-        help=f"the app's database, photos and logs for the run (default {BENCH_DATA.relative_to(ROOT)}); "
+        type=Path,
+        default=BENCH_DATA,
+        help=f"a scratch folder for the app's database, photos and logs, emptied when the run starts (default "
+        f"{BENCH_DATA.relative_to(ROOT)}); "
         "put it on a local disk where the checkout is on a network or copied file system",
     )
     parser.add_argument(
@@ -273,8 +275,7 @@ def main() -> None:
     budgets = {k: int(v) for k, v in (pair.split("=") for pair in args.budgets.split(",") if pair)}
     details = DETAIL_BY_KIND if args.photo_detail_by_kind else None
 
-    if args.data_dir:
-        BENCH_DATA = Path(args.data_dir).resolve()
+    BENCH_DATA = args.data_dir.resolve()
     setup_django(BENCH_DATA, fresh=not args.app_url)
     ensure_bench_user()
     if details:
