@@ -8,6 +8,7 @@ that a crashed or restarted process left behind.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import functools
 import heapq
@@ -75,6 +76,7 @@ class RunExecutor:
         self._waiting: list[tuple[int, float, UUID]] = []
         self._sweeper: asyncio.Task[None] | None = None
         self._buffers: dict[UUID, StreamBuffer] = {}
+        self._prepared: dict[UUID, ChatRequest] = {}
 
     # ---- any thread -------------------------------------------------------------------------------------------
     @property
@@ -84,14 +86,19 @@ class RunExecutor:
     def has_room(self) -> bool:
         return len(self._waiting) < settings.RUNS_MAX_QUEUED or len(self._running) < settings.RUNS_MAX_IN_FLIGHT
 
-    def submit(self, run_id: UUID, priority: int) -> bool:
-        """Hand a queued run to this process. False when no serving loop runs here (a sweeper elsewhere takes it)."""
+    def submit(self, run_id: UUID, priority: int, request: ChatRequest | None = None) -> bool:
+        """Hand a queued run to this process, with its engine request when the caller built it already. False when
+        no serving loop runs here (a sweeper elsewhere takes it)."""
         if not self.bound:
             return False
         assert self._loop is not None
         # A fresh context: the caller's (a request's thread) must not leak into a run that outlives it.
-        self._loop.call_soon_threadsafe(self._admit, run_id, priority, context=contextvars.Context())
+        self._loop.call_soon_threadsafe(self._admit, run_id, priority, request, context=contextvars.Context())
         return True
+
+    def has_free_slot(self) -> bool:
+        """A run submitted now would start at once (nothing waits and fewer than the limit talk to the engine)."""
+        return self.bound and not self._waiting and len(self._running) < settings.RUNS_MAX_IN_FLIGHT
 
     def cancel(self, run_id: UUID) -> Future[bool] | None:
         if not self.bound:
@@ -134,11 +141,14 @@ class RunExecutor:
         self._running.clear()
         self._waiting.clear()
         self._buffers.clear()
+        self._prepared.clear()
         self._loop = self._client = self._sweeper = None
 
-    def _admit(self, run_id: UUID, priority: int) -> None:
+    def _admit(self, run_id: UUID, priority: int, request: ChatRequest | None = None) -> None:
         if run_id in self._running or any(item[2] == run_id for item in self._waiting):
             return
+        if request is not None:
+            self._prepared[run_id] = request
         heapq.heappush(self._waiting, (priority, time.monotonic(), run_id))
         self._start_waiting()
 
@@ -159,6 +169,7 @@ class RunExecutor:
 
     async def _cancel(self, run_id: UUID) -> bool:
         self._waiting = [item for item in self._waiting if item[2] != run_id]
+        self._prepared.pop(run_id, None)
         heapq.heapify(self._waiting)
         task = self._running.get(run_id)
         if task is not None:
@@ -168,7 +179,11 @@ class RunExecutor:
 
     async def _execute(self, run_id: UUID) -> None:
         buffer = self._buffers[run_id] = StreamBuffer(run_id)
+        prepared = self._prepared.pop(run_id, None)
         try:
+            if prepared is not None:
+                await self._execute_prepared(run_id, prepared, buffer)
+                return
             run = await run_db(run_state.start)(run_id, self.worker_id)
             if run is None:
                 return  # cancelled or taken over meanwhile
@@ -188,14 +203,32 @@ class RunExecutor:
         finally:
             self._buffers.pop(run_id, None)
 
-    async def _stream_when_reachable(self, request: Any, buffer: StreamBuffer) -> None:
+    async def _execute_prepared(self, run_id: UUID, request: ChatRequest, buffer: StreamBuffer) -> None:
+        """A run built by the request that created it, in this process: the engine starts on it while the claim is
+        written, and nothing is shown before the claim has succeeded (a cancel may have come first)."""
+        claimed = asyncio.ensure_future(self._claim(run_id))
+        try:
+            await self._stream_when_reachable(request, buffer, claimed)
+        finally:
+            if not claimed.done():
+                await asyncio.wait([claimed])  # a failure is recorded after the claim, never before it
+
+    async def _claim(self, run_id: UUID) -> bool:
+        if not await run_db(run_state.claim)(run_id, self.worker_id):
+            return False
+        await publish(run_id, {"type": "status", "status": "running", "queue_position": None})
+        return True
+
+    async def _stream_when_reachable(
+        self, request: Any, buffer: StreamBuffer, claimed: asyncio.Future[bool] | None = None
+    ) -> None:
         """An engine that is down (restarting, still loading) is waited for, up to RUN_ENGINE_WAIT_SECONDS, while
         nothing of the answer exists yet; then the run fails with a reason and can be retried."""
         deadline = time.monotonic() + settings.RUN_ENGINE_WAIT_SECONDS
         pause = 0.5
         while True:
             try:
-                return await self._stream(request, buffer)
+                return await self._stream(request, buffer, claimed)
             except EngineTimeout:
                 raise  # it answered, only too slowly: waiting longer would not help
             except EngineUnavailable as exc:
@@ -208,19 +241,24 @@ class RunExecutor:
             await asyncio.sleep(pause)
             pause = min(pause * 2, 5.0)
 
-    async def _stream(self, request: Any, buffer: StreamBuffer) -> None:
+    async def _stream(self, request: Any, buffer: StreamBuffer, claimed: asyncio.Future[bool] | None = None) -> None:
         assert self._client is not None
         flusher = asyncio.create_task(self._flush_forever(buffer))
         try:
-            async for event in self._client.stream(request):
-                if isinstance(event, TextDelta):
-                    buffer.add(event.text)
-                    if buffer.nothing_sent:
-                        await buffer.flush()  # the first token goes out at once: it sets the felt latency
-                elif isinstance(event, Finished):
-                    flusher.cancel()
-                    await buffer.flush()
-                    await self._finish(run_state.mark_done, buffer.run_id, event.result)
+            async with contextlib.aclosing(self._client.stream(request)) as events:
+                async for event in events:
+                    if claimed is not None:
+                        if not await claimed:
+                            return  # cancelled before it started: closing the stream ends the engine's request
+                        claimed = None
+                    if isinstance(event, TextDelta):
+                        buffer.add(event.text)
+                        if buffer.nothing_sent:
+                            await buffer.flush()  # the first token goes out at once: it sets the felt latency
+                    elif isinstance(event, Finished):
+                        flusher.cancel()
+                        await buffer.flush()
+                        await self._finish(run_state.mark_done, buffer.run_id, event.result)
         finally:
             flusher.cancel()
 

@@ -29,8 +29,8 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 
 
-def start(run_id: UUID, worker_id: str) -> Run | None:
-    """Claim a queued run for this worker and mark it running; None if it is no longer queued."""
+def claim(run_id: UUID, worker_id: str) -> bool:
+    """Mark a queued run running for this worker; False if it is no longer queued."""
     claimed = Run.objects.filter(id=run_id, status=RunStatus.QUEUED).update(
         status=RunStatus.RUNNING,
         worker=worker_id,
@@ -39,7 +39,12 @@ def start(run_id: UUID, worker_id: str) -> Run | None:
         text="",
         error="",
     )
-    if not claimed:
+    return bool(claimed)
+
+
+def start(run_id: UUID, worker_id: str) -> Run | None:
+    """Claim a queued run for this worker and load it with its photos; None if it is no longer queued."""
+    if not claim(run_id, worker_id):
         return None
     run = Run.objects.get(id=run_id)
     run.photo_list = list(run.photos.order_by("runphoto__position"))  # type: ignore[attr-defined]

@@ -33,8 +33,13 @@ def run_payload(run: Run, *, queue_position: int | None = None) -> dict[str, Any
         "attempts": run.attempts,
         "created_at": run.created_at.isoformat() if run.created_at else None,
         "finished_at": run.finished_at.isoformat() if run.finished_at else None,
-        "photos": [p.sha256 for p in run.photos.all()] if run.pk else [],
+        "photos": [p.sha256 for p in _photos_of(run)] if run.pk else [],
     }
+
+
+def _photos_of(run: Run) -> list[Any]:
+    known = getattr(run, "photo_list", None)  # set where the run was created or started: no query needed
+    return list(run.photos.all()) if known is None else known
 
 
 async def publish(run_id: Any, event: dict[str, Any]) -> None:

@@ -6,7 +6,7 @@ import asyncio
 import base64
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
 import httpx
@@ -209,7 +209,7 @@ class EngineClient:
             return False
         return response.status_code == 200
 
-    async def stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+    async def stream(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
         """Yield text deltas as they arrive, then one `Finished` with usage, timings and the parsed value."""
         body = _request_body(request, await self.model())
         started = time.perf_counter()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import string
 from typing import Any
 
@@ -12,12 +13,13 @@ from core.errors import Busy, Conflict, InvalidInput
 from core.metrics import observe_run_created
 from core.models import Photo, Run, RunPhoto, RunStatus, Team
 from core.run_executor import executor
-from core.run_state import mark_cancelled
+from core.run_state import build_request, mark_cancelled
 from core.services.audit import audit_record
 from core.services.photos import photo_image_input
 from inference.prompts import TaskTemplate, get_template
 from inference.protocol import ChatRequest
 
+logger = logging.getLogger(__name__)
 MAX_PHOTOS_PER_RUN = 8
 
 
@@ -75,9 +77,22 @@ def run_create(
         )
         RunPhoto.objects.bulk_create(RunPhoto(run=run, photo=p, position=i) for i, p in enumerate(photos))
         audit_record(actor=user, action="run.create", target=run, details={"task": task, "priority": priority})
-        transaction.on_commit(lambda: executor.submit(run.id, priority))
+        run.photo_list = photos  # type: ignore[attr-defined]  # what request builders and payloads read
+        transaction.on_commit(lambda: _hand_over(run))
     observe_run_created(task)
     return run
+
+
+def _hand_over(run: Run) -> None:
+    """Give a new run to the executor. When it would start at once, its engine request is built here and goes with
+    it, so the engine starts on it without a trip through the database first (everything it reads is committed)."""
+    request = None
+    if executor.has_free_slot():
+        try:
+            request = build_request(run)
+        except Exception:  # noqa: BLE001 - the executor builds it again, and records why that fails
+            logger.warning("run %s: request not built at creation", run.id, exc_info=True)
+    executor.submit(run.id, run.priority, request)
 
 
 def run_retry(*, run: Run, actor: Any = None) -> Run:

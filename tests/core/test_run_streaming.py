@@ -7,6 +7,7 @@ import asyncio
 import pytest
 from channels.db import database_sync_to_async
 
+from core import run_state
 from core.models import RunStatus
 from tests.fixtures.runs import apply, connect, create_describe_run, read_until_final, refreshed
 
@@ -81,3 +82,35 @@ async def test_an_outsider_cannot_open_the_stream(live_executor, owner, outsider
     communicator.scope["user"] = outsider
     connected, code = await communicator.connect(timeout=15)
     assert not connected and code == 4404
+
+
+async def test_a_new_run_goes_to_the_engine_without_being_read_back_first(live_executor, owner, monkeypatch):
+    # Built where it was created: the engine starts on it while its claim is written (no load from the database).
+    def load_again(*_args):
+        raise AssertionError("the run was read back from the database before it started")
+
+    monkeypatch.setattr(run_state, "start", load_again)
+    run = await database_sync_to_async(create_describe_run)(owner, seed=6, max_tokens=16)
+    ws = await connect(owner, run.id)
+    messages = await read_until_final(ws)
+    await ws.disconnect()
+    run = await refreshed(run)
+    assert messages[-1]["type"] == "done" and run.status == RunStatus.DONE
+    assert run.attempts == 1 and run.started_at is not None and run.worker == live_executor.worker_id
+
+
+async def test_a_run_whose_claim_fails_shows_nothing_of_the_engine_answer(live_executor, owner, monkeypatch):
+    # As when a cancel lands between creation and the claim: the engine's stream is dropped unread.
+    monkeypatch.setattr(run_state, "claim", lambda *_args: False)
+    run = await database_sync_to_async(create_describe_run)(owner, seed=7, max_tokens=64, ignore_eos=True)
+    ws = await connect(owner, run.id)
+    assert (await ws.receive_json_from(timeout=10))["type"] == "snapshot"
+    for _ in range(100):
+        if not live_executor.running_count:
+            break
+        await asyncio.sleep(0.1)
+    assert live_executor.running_count == 0, "the run's task ended once its claim failed"
+    assert await ws.receive_nothing(timeout=0.5), "no status, no delta"
+    await ws.disconnect()
+    run = await refreshed(run)
+    assert run.status == RunStatus.QUEUED and run.text == ""
