@@ -33,6 +33,8 @@ class Sample:
     e2e_s: float = 0.0
     output_tokens: int = 0
     error: str = ""
+    steady: bool = False  # ended in the steady part of its run (see closed_loop_samples)
+    ended_at: float = 0.0
 
 
 @dataclass
@@ -42,7 +44,8 @@ class Summary:
     requests: int
     errors: int
     duration_s: float
-    req_per_s: float
+    req_per_s: float  # in the steady part of the run (the load asked for); over the whole run in req_per_s_overall
+    req_per_s_overall: float
     output_tok_per_s: float
     ttft_p50_ms: float | None
     ttft_p95_ms: float | None
@@ -56,17 +59,20 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def summarize(target: str, sessions: int, samples: list[Sample], duration_s: float) -> Summary:
+def summarize(target: str, sessions: int, samples: list[Sample], duration_s: float, steady_s: float = 0.0) -> Summary:
+    """`steady_s`: the seconds of the run's steady part (closed_loop_samples); without it the whole run counts."""
     good = [s for s in samples if s.ok]
     ttfts = [s.ttft_s for s in good if s.ttft_s is not None]
     e2es = [s.e2e_s for s in good] or [0.0]
+    overall = len(good) / duration_s
     return Summary(
         target=target,
         sessions=sessions,
         requests=len(good),
         errors=len(samples) - len(good),
         duration_s=round(duration_s, 2),
-        req_per_s=round(len(good) / duration_s, 3),
+        req_per_s=round(sum(s.steady for s in good) / steady_s if steady_s else overall, 3),
+        req_per_s_overall=round(overall, 3),
         output_tok_per_s=round(sum(s.output_tokens for s in good) / duration_s, 1),
         ttft_p50_ms=round(statistics.median(ttfts) * 1000, 1) if ttfts else None,
         ttft_p95_ms=round(_pct(ttfts, 0.95) * 1000, 1) if ttfts else None,
@@ -78,29 +84,47 @@ def summarize(target: str, sessions: int, samples: list[Sample], duration_s: flo
 
 async def closed_loop(target: str, sessions: int, work: list[MixRequest], send: Any, progress: bool) -> Summary:
     """N sessions; each sends its next request as soon as the previous answer has ended."""
-    samples, duration = await closed_loop_samples(target, sessions, work, send, progress)
-    return summarize(target, sessions, samples, duration)
+    samples, duration, steady = await closed_loop_samples(target, sessions, work, send, progress)
+    return summarize(target, sessions, samples, duration, steady)
 
 
 async def closed_loop_samples(
     target: str, sessions: int, work: list[MixRequest], send: Any, progress: bool
-) -> tuple[list[Sample], float]:
+) -> tuple[list[Sample], float, float]:
+    """(samples, seconds in all, seconds of the steady part), each sample marked whether it ended in that part.
+
+    The steady part runs from the N-th answer to the moment the work runs out. Before it, all N sessions sent
+    their first request at the same instant and no answer has ended yet; after it, sessions drop away one by one
+    and the last answers run at a lower load than the one asked for. With a few requests per session both ends
+    are a large part of a run, so requests per second count only the answers in between.
+    """
     queue: asyncio.Queue[MixRequest] = asyncio.Queue()
     for item in work:
         queue.put_nowait(item)
     samples: list[Sample] = []
     bar = tqdm(total=len(work), desc=f"{target} x{sessions}", disable=not progress, leave=False)
+    first_idle: list[float] = []
 
     async def session() -> None:
         while not queue.empty():
             item = queue.get_nowait()
-            samples.append(await send(item))
+            sample = await send(item)
+            sample.ended_at = time.perf_counter()
+            samples.append(sample)
             bar.update()
+        first_idle.append(time.perf_counter())
 
     started = time.perf_counter()
     await asyncio.gather(*(session() for _ in range(sessions)))
     bar.close()
-    return samples, time.perf_counter() - started
+    duration = time.perf_counter() - started
+    ends = sorted(s.ended_at for s in samples)
+    if len(ends) <= sessions or not first_idle:
+        return samples, duration, 0.0  # too short to have a steady part: the whole run counts
+    window_start, window_end = ends[sessions - 1], first_idle[0]
+    for sample in samples:
+        sample.steady = window_start < sample.ended_at <= window_end
+    return samples, duration, max(window_end - window_start, 0.0)
 
 
 class EngineTarget:

@@ -175,13 +175,17 @@ async def side_by_side(
             targets["app"] = (app_work, app.send)
         samples: dict[str, list] = {name: [] for name in targets}
         seconds = dict.fromkeys(targets, 0.0)
+        steady = dict.fromkeys(targets, 0.0)
         for turn in range(turns):
             for name, (work, send) in targets.items():
-                taken, took = await loadgen.closed_loop_samples(name, sessions, work[turn::turns], send, True)
+                taken, took, steady_s = await loadgen.closed_loop_samples(name, sessions, work[turn::turns], send, True)
                 samples[name] += taken
                 seconds[name] += took
-        by_engine = loadgen.summarize("engine", sessions, samples["engine"], seconds["engine"])
-        by_app = loadgen.summarize("app", sessions, samples["app"], seconds["app"]) if app is not None else None
+                steady[name] += steady_s
+        by_engine = loadgen.summarize("engine", sessions, samples["engine"], seconds["engine"], steady["engine"])
+        by_app = None
+        if app is not None:
+            by_app = loadgen.summarize("app", sessions, samples["app"], seconds["app"], steady["app"])
         rows.append(compare(by_engine, by_app))
     return rows
 
@@ -208,7 +212,8 @@ def compare(engine: Any, app: Any) -> dict[str, Any]:
 
 def print_table(rows: list[dict[str, Any]]) -> None:
     head = (
-        f"{'target':<8}{'sess':>5}{'req/s':>8}{'out tok/s':>11}{'TTFT p50/p95 ms':>18}{'e2e p50/p95 s':>16}{'err':>5}"
+        f"{'target':<8}{'sess':>5}{'req/s':>8}{'overall':>9}{'out tok/s':>11}{'TTFT p50/p95 ms':>18}"
+        f"{'e2e p50/p95 s':>16}{'err':>5}"
     )
     print("\n" + head + "\n" + "-" * len(head))
     for row in rows:
@@ -218,11 +223,12 @@ def print_table(rows: list[dict[str, Any]]) -> None:
             r = row[name]
             ttft = f"{r['ttft_p50_ms']}/{r['ttft_p95_ms']}"
             e2e = f"{r['e2e_p50_s']}/{r['e2e_p95_s']}"
-            speed = f"{r['req_per_s']:>8}{r['output_tok_per_s']:>11}"
+            speed = f"{r['req_per_s']:>8}{r['req_per_s_overall']:>9}{r['output_tok_per_s']:>11}"
             print(f"{name:<8}{r['sessions']:>5}{speed}{ttft:>18}{e2e:>16}{r['errors']:>5}")
         if "app" in row:
             ratio, added = row["throughput_ratio_app_over_engine"], row["added_ttft_p50_ms"]
             print(f"  app/engine throughput {ratio}x, added TTFT p50 {added} ms")
+    print("req/s: answers from the N-th until the work ran out (all N sessions busy); overall: the whole run")
 
 
 def app_flow_benches(engine_url: str) -> dict[str, Any]:
