@@ -42,13 +42,13 @@ def run_db(fn: Any) -> Any:
 
 
 class StreamBuffer:
-    """Collects tokens; sends them in batches every ~40 ms and saves the text every ~0.5 s."""
+    """Collects tokens and sends them in batches every ~40 ms; the executor's saver keeps the saved copy fresh."""
 
     def __init__(self, run_id: UUID) -> None:
         self.run_id = run_id
         self.text = ""
         self._sent = 0
-        self._saved_at = time.monotonic()
+        self.saved = 0  # how much of the text the database has
 
     def add(self, piece: str) -> None:
         self.text += piece
@@ -61,10 +61,10 @@ class StreamBuffer:
         if len(self.text) > self._sent:
             offset, self._sent = self._sent, len(self.text)
             await publish(self.run_id, {"type": "delta", "offset": offset, "text": self.text[offset:]})
-        now = time.monotonic()
-        if save or now - self._saved_at >= settings.RUN_SAVE_EVERY_MS / 1000:
-            self._saved_at = now
-            await run_db(run_state.save_text)(self.run_id, self.text)
+        if save and len(self.text) > self.saved:
+            text = self.text
+            await run_db(run_state.save_text)(self.run_id, text)
+            self.saved = len(text)
 
 
 class RunExecutor:
@@ -75,6 +75,7 @@ class RunExecutor:
         self._running: dict[UUID, asyncio.Task[None]] = {}
         self._waiting: list[tuple[int, float, UUID]] = []
         self._sweeper: asyncio.Task[None] | None = None
+        self._saver: asyncio.Task[None] | None = None
         self._buffers: dict[UUID, StreamBuffer] = {}
         self._prepared: dict[UUID, ChatRequest] = {}
 
@@ -130,9 +131,10 @@ class RunExecutor:
         self._loop = loop or asyncio.get_running_loop()
         self._client = new_engine_client()
         self._sweeper = self._loop.create_task(self._sweep_forever())
+        self._saver = self._loop.create_task(self._save_forever())
 
     async def shutdown(self) -> None:
-        tasks = [t for t in [self._sweeper, *self._running.values()] if t is not None]
+        tasks = [t for t in [self._sweeper, self._saver, *self._running.values()] if t is not None]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -142,7 +144,7 @@ class RunExecutor:
         self._waiting.clear()
         self._buffers.clear()
         self._prepared.clear()
-        self._loop = self._client = self._sweeper = None
+        self._loop = self._client = self._sweeper = self._saver = None
 
     def _admit(self, run_id: UUID, priority: int, request: ChatRequest | None = None) -> None:
         if run_id in self._running or any(item[2] == run_id for item in self._waiting):
@@ -288,6 +290,24 @@ class RunExecutor:
             await self._client.complete(request)
         except EngineError as exc:
             logger.info("prefix warm-up skipped: %s", exc.reason)
+
+    async def _save_forever(self) -> None:
+        """Every RUN_SAVE_EVERY_MS, the new text of all running runs in one transaction. On SQLite every write
+        waits for the one write lock: one save a run each half second was most of the writes at 64 runs."""
+        while True:
+            await asyncio.sleep(settings.RUN_SAVE_EVERY_MS / 1000)
+            texts = {b.run_id: b.text for b in self._buffers.values() if len(b.text) > b.saved}
+            if not texts:
+                continue
+            try:
+                await run_db(run_state.save_texts)(texts)
+            except Exception:  # noqa: BLE001 - a locked database: the next tick saves it all
+                logger.warning("saving the streamed text of %d runs failed; retrying", len(texts), exc_info=True)
+                continue
+            for run_id, text in texts.items():
+                buffer = self._buffers.get(run_id)
+                if buffer is not None:
+                    buffer.saved = max(buffer.saved, len(text))
 
     async def _sweep_forever(self) -> None:
         while True:

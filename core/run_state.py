@@ -76,6 +76,14 @@ def save_text(run_id: UUID, text: str) -> None:
     Run.objects.filter(id=run_id, status=RunStatus.RUNNING).update(text=text, updated_at=timezone.now())
 
 
+def save_texts(texts: dict[UUID, str]) -> None:
+    """The streamed text of several running runs, in one write transaction."""
+    now = timezone.now()
+    with transaction.atomic():
+        for run_id, text in texts.items():
+            Run.objects.filter(id=run_id, status=RunStatus.RUNNING).update(text=text, updated_at=now)
+
+
 def mark_done(run_id: UUID, result: ChatResult) -> dict[str, Any] | None:
     run = Run.objects.filter(id=run_id, status=RunStatus.RUNNING).first()
     if run is None:

@@ -27,12 +27,20 @@ def _photo_dir(sha256: str) -> Path:
     return Path(settings.PHOTO_STORAGE_DIR) / sha256[:2]
 
 
+def _stored_path(sha256: str, mime: str) -> Path:
+    return _photo_dir(sha256) / f"{sha256}.{_extension(mime)}"
+
+
+def _thumbnail_path(sha256: str) -> Path:
+    return _photo_dir(sha256) / f"{sha256}.thumb.jpg"
+
+
 def photo_path(photo: Photo) -> Path:
-    return _photo_dir(photo.sha256) / f"{photo.sha256}.{_extension(photo.mime)}"
+    return _stored_path(photo.sha256, photo.mime)
 
 
 def thumbnail_path(photo: Photo) -> Path:
-    return _photo_dir(photo.sha256) / f"{photo.sha256}.thumb.jpg"
+    return _thumbnail_path(photo.sha256)
 
 
 def _extension(mime: str) -> str:
@@ -50,8 +58,11 @@ def _write_once(path: Path, data: bytes) -> None:
 
 
 def _save_prepared(prepared: PreparedImage) -> Photo:
+    """The photo's row, made if new (inside the caller's transaction; its files are written before it)."""
     existing = Photo.objects.filter(sha256=prepared.sha256).first()
-    photo = existing or Photo(
+    if existing:
+        return existing
+    photo = Photo(
         sha256=prepared.sha256,
         mime=prepared.mime,
         width=prepared.width,
@@ -59,10 +70,6 @@ def _save_prepared(prepared: PreparedImage) -> Photo:
         size_bytes=len(prepared.data),
         exif=prepared.exif,
     )
-    _write_once(photo_path(photo), prepared.data)
-    _write_once(thumbnail_path(photo), prepared.thumbnail)
-    if existing:
-        return existing
     try:
         with transaction.atomic():
             photo.save()
@@ -76,8 +83,12 @@ def photo_upload(*, user: User, team: Team, filename: str, data: bytes) -> Photo
     prepared = prepare_upload(
         filename=filename, data=data, max_bytes=settings.UPLOAD_MAX_BYTES, max_pixels=settings.UPLOAD_MAX_PIXELS
     )
-    photo = _save_prepared(prepared)
-    Upload.objects.create(photo=photo, team=team, uploaded_by=user, filename=filename[:255])
+    # Files first, outside the transaction: on SQLite it holds the one write lock from its first statement.
+    _write_once(_stored_path(prepared.sha256, prepared.mime), prepared.data)
+    _write_once(_thumbnail_path(prepared.sha256), prepared.thumbnail)
+    with transaction.atomic():  # the photo (if new) and its upload record: one write
+        photo = _save_prepared(prepared)
+        Upload.objects.create(photo=photo, team=team, uploaded_by=user, filename=filename[:255])
     return photo
 
 

@@ -114,3 +114,29 @@ async def test_a_run_whose_claim_fails_shows_nothing_of_the_engine_answer(live_e
     await ws.disconnect()
     run = await refreshed(run)
     assert run.status == RunStatus.QUEUED and run.text == ""
+
+
+async def test_the_text_of_runs_streaming_together_is_saved_in_one_write(live_executor, owner, monkeypatch, settings):
+    settings.RUN_SAVE_EVERY_MS = 200
+    saves: list[int] = []
+    save_texts = run_state.save_texts
+
+    def counted(texts):
+        saves.append(len(texts))
+        save_texts(texts)
+
+    monkeypatch.setattr(run_state, "save_texts", counted)
+    runs = [
+        await database_sync_to_async(create_describe_run)(owner, seed=20 + i, max_tokens=300, ignore_eos=True)
+        for i in range(3)
+    ]
+    saved_mid_run = False
+    for _ in range(600):
+        states = [await refreshed(run) for run in runs]
+        saved_mid_run |= any(r.status == RunStatus.RUNNING and r.text for r in states)
+        if not any(r.is_active for r in states):
+            break
+        await asyncio.sleep(0.1)
+    assert all(r.status == RunStatus.DONE for r in states)
+    assert saved_mid_run, "a reader in another process sees the text grow while the run streams"
+    assert max(saves) >= 2, "the runs' new text went out together"
