@@ -89,7 +89,7 @@ def _database() -> dict:
             dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True)
         )
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "core.sqlite",  # Django's SQLite backend; this process's writers take turns (core/sqlite/base.py)
         "NAME": DATA_DIR / "visiondesk.sqlite3",
         # Kept open per thread: opening one (and its PRAGMAs) cost more than the queries of a small request.
         "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
