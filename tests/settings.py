@@ -13,7 +13,7 @@ WARM_CACHE_ON_UPLOAD = os.environ.get("WARM_CACHE_ON_UPLOAD", "0") == "1"
 TABLE_MODELS_WARM_UP = os.environ.get("TABLE_MODELS_WARM_UP", "0") == "1"  # no checkpoint downloads in tests
 
 # An app server started by the tests serves the test database the test process writes.
-if os.environ.get("VISIONDESK_SERVE_TEST_DB") and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+if os.environ.get("VISIONDESK_SERVE_TEST_DB") and "sqlite" in DATABASES["default"]["ENGINE"]:
     DATABASES["default"]["NAME"] = DATABASES["default"]["TEST"]["NAME"]
 elif os.environ.get("VISIONDESK_SERVE_TEST_DB"):  # PostgreSQL: the database pytest-django created for the tests
     DATABASES["default"]["NAME"] = f"test_{DATABASES['default']['NAME']}"
