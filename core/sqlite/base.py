@@ -9,7 +9,9 @@ each starts the moment the previous one commits. Another process's writer is sti
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 from django.db import OperationalError
@@ -76,20 +78,21 @@ class TurnTakingCursor(base.SQLiteCursorWrapper):
 
     wrapper: DatabaseWrapper
 
-    def execute(self, query: str, params: Any = None) -> Any:
+    @contextlib.contextmanager
+    def _turn_for(self, query: str) -> Iterator[None]:
         if self.wrapper._has_turn or self.wrapper.in_atomic_block or _is_read(query):
-            return super().execute(query, params)
+            yield
+            return
         self.wrapper._take_turn()
         try:
-            return super().execute(query, params)
+            yield
         finally:
             self.wrapper._end_turn()
 
+    def execute(self, query: str, params: Any = None) -> Any:
+        with self._turn_for(query):
+            return super().execute(query, params)
+
     def executemany(self, query: str, param_list: Any) -> Any:
-        if self.wrapper._has_turn or self.wrapper.in_atomic_block or _is_read(query):
+        with self._turn_for(query):
             return super().executemany(query, param_list)
-        self.wrapper._take_turn()
-        try:
-            return super().executemany(query, param_list)
-        finally:
-            self.wrapper._end_turn()

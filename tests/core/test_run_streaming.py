@@ -140,3 +140,20 @@ async def test_the_text_of_runs_streaming_together_is_saved_in_one_write(live_ex
     assert all(r.status == RunStatus.DONE for r in states)
     assert saved_mid_run, "a reader in another process sees the text grow while the run streams"
     assert max(saves) >= 2, "the runs' new text went out together"
+
+
+async def test_a_request_that_cannot_be_built_at_creation_is_built_again_when_the_run_starts(
+    live_executor, owner, monkeypatch
+):
+    from core.services import runs
+
+    def broken(_run):
+        raise OSError("the photo was not readable yet")
+
+    monkeypatch.setattr(runs, "build_request", broken)
+    run = await database_sync_to_async(create_describe_run)(owner, seed=8, max_tokens=16)
+    ws = await connect(owner, run.id)
+    messages = await read_until_final(ws)
+    await ws.disconnect()
+    run = await refreshed(run)
+    assert messages[-1]["type"] == "done" and run.status == RunStatus.DONE and run.attempts == 1
