@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -77,10 +77,11 @@ def save_text(run_id: UUID, text: str) -> None:
 
 
 def save_texts(texts: dict[UUID, str]) -> None:
-    """The streamed text of several running runs, in one write transaction."""
+    """The streamed text of several running runs, in one write transaction. Rows are written in id order, as the
+    heartbeat locks them, so that on PostgreSQL the two never wait for each other in a circle (a deadlock)."""
     now = timezone.now()
     with transaction.atomic():
-        for run_id, text in texts.items():
+        for run_id, text in sorted(texts.items()):
             Run.objects.filter(id=run_id, status=RunStatus.RUNNING).update(text=text, updated_at=now)
 
 
@@ -150,11 +151,19 @@ def _worker_is_dead(worker: str, me: str) -> bool:
     return False
 
 
+def _heartbeat(run_ids: list[UUID], now: datetime) -> None:
+    """One UPDATE of many rows locks them in whatever order it meets them: lock them in id order first."""
+    with transaction.atomic():
+        locked = Run.objects.filter(id__in=run_ids).order_by("id").select_for_update()
+        list(locked.values_list("id", flat=True))
+        Run.objects.filter(id__in=run_ids).update(updated_at=now)
+
+
 def sweep(worker_id: str, local_ids: list[UUID]) -> list[tuple[UUID, int, bool]]:
     """Keep local runs' heartbeat; take over runs whose owner died. Returns (run id, priority, was running)."""
     now = timezone.now()
     if local_ids:
-        Run.objects.filter(id__in=local_ids).update(updated_at=now)
+        _heartbeat(sorted(local_ids), now)
     stale_before = now - timedelta(seconds=settings.RUN_STALE_SECONDS)
     orphans = (
         Run.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING])

@@ -41,10 +41,30 @@ CONNECT_RETRIES = 2  # a connection error before the first token is retried; aft
 STREAM_EVERY_TOKENS = 4
 
 
+# A model with nonsense weights, or a prompt that provokes it, can emit NUL. No reader wants one, and PostgreSQL
+# refuses to store one in a text or JSON column: it is shown and kept as the replacement character instead.
+NUL, REPLACEMENT = "\x00", "\ufffd"
+
+
+def without_nul(text: str) -> str:
+    return text.replace(NUL, REPLACEMENT) if NUL in text else text
+
+
+def _without_nul_anywhere(value: Any) -> Any:
+    """A parsed answer with NUL (from a \\u0000 escape) replaced in every string, keys included."""
+    if isinstance(value, str):
+        return without_nul(value)
+    if isinstance(value, list):
+        return [_without_nul_anywhere(item) for item in value]
+    if isinstance(value, dict):
+        return {without_nul(key): _without_nul_anywhere(item) for key, item in value.items()}
+    return value
+
+
 def parse_structured(text: str, schema: dict[str, Any]) -> Any:
     """Parse and validate a structured answer. Raw control characters inside strings are tolerated."""
     try:
-        value = json.loads(text, strict=False)
+        value = _without_nul_anywhere(json.loads(text, strict=False))
     except json.JSONDecodeError as exc:
         raise InvalidOutput(
             f"the model's answer is not valid JSON ({exc.msg} at character {exc.pos})", raw=text
@@ -227,6 +247,7 @@ class EngineClient:
                         finish_reason = choice["finish_reason"]
                     text = (choice.get("delta") or {}).get("content")
                     if text:
+                        text = without_nul(text)
                         if first_token_at is None:
                             first_token_at = time.perf_counter()
                         parts.append(text)

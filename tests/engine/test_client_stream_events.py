@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from inference.client import EngineClient
+from inference.client import EngineClient, parse_structured
 from inference.errors import EngineError
 from inference.protocol import ChatRequest, Finished, Message, TextDelta
 from tests.reliability.scripted_engine import ScriptedEngine
@@ -50,3 +50,20 @@ async def test_a_line_that_is_not_json_fails_with_a_clear_reason(scripted):
     scripted.error_line = b"data: <html>proxy error</html>"
     with pytest.raises(EngineError, match="not a JSON object"):
         await events(scripted.url)
+
+
+async def test_nul_in_the_models_text_reaches_no_one():
+    engine = ScriptedEngine("gauge\x00 reads\x004.2 bar", piece_chars=3, piece_delay_s=0)
+    try:
+        received = await events(engine.url)
+    finally:
+        engine.close()
+    deltas, final = received[:-1], received[-1]
+    assert not any("\x00" in d.text for d in deltas)
+    assert final.result.text == "gauge\ufffd reads\ufffd4.2 bar"
+
+
+def test_nul_escaped_in_a_structured_answer_is_replaced_in_every_string():
+    schema = {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}
+    parsed = parse_structured('{"valve\\u0000": ["open\\u0000", "shut"]}', schema)
+    assert parsed == {"valve\ufffd": ["open\ufffd", "shut"]}
