@@ -63,7 +63,7 @@ class StreamBuffer:
             await publish(self.run_id, {"type": "delta", "offset": offset, "text": self.text[offset:]})
         if save and len(self.text) > self.saved:
             text = self.text
-            await run_db(run_state.save_text)(self.run_id, text)
+            await run_db(run_state.save_texts)({self.run_id: text})
             self.saved = len(text)
 
 

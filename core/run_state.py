@@ -72,10 +72,6 @@ def build_request(run: Run) -> ChatRequest:
     )
 
 
-def save_text(run_id: UUID, text: str) -> None:
-    Run.objects.filter(id=run_id, status=RunStatus.RUNNING).update(text=text, updated_at=timezone.now())
-
-
 def save_texts(texts: dict[UUID, str]) -> None:
     """The streamed text of several running runs, in one write transaction. Rows are written in id order, as the
     heartbeat locks them, so that on PostgreSQL the two never wait for each other in a circle (a deadlock)."""
@@ -163,7 +159,7 @@ def sweep(worker_id: str, local_ids: list[UUID]) -> list[tuple[UUID, int, bool]]
     """Keep local runs' heartbeat; take over runs whose owner died. Returns (run id, priority, was running)."""
     now = timezone.now()
     if local_ids:
-        _heartbeat(sorted(local_ids), now)
+        _heartbeat(local_ids, now)
     stale_before = now - timedelta(seconds=settings.RUN_STALE_SECONDS)
     orphans = (
         Run.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING])

@@ -14,6 +14,14 @@ from tests.fixtures.runs import apply, connect, create_describe_run, read_until_
 pytestmark = [pytest.mark.engine, pytest.mark.django_db(transaction=True)]
 
 
+async def watched_to_the_end(user, run):
+    """Every message of the run's stream until the final one, and the run as stored after it."""
+    ws = await connect(user, run.id)
+    messages = await read_until_final(ws)
+    await ws.disconnect()
+    return messages, await refreshed(run)
+
+
 async def test_a_run_streams_tokens_then_the_final_result(live_executor, owner):
     run = await database_sync_to_async(create_describe_run)(owner, max_tokens=96)
     ws = await connect(owner, run.id)
@@ -91,10 +99,7 @@ async def test_a_new_run_goes_to_the_engine_without_being_read_back_first(live_e
 
     monkeypatch.setattr(run_state, "start", load_again)
     run = await database_sync_to_async(create_describe_run)(owner, seed=6, max_tokens=16)
-    ws = await connect(owner, run.id)
-    messages = await read_until_final(ws)
-    await ws.disconnect()
-    run = await refreshed(run)
+    messages, run = await watched_to_the_end(owner, run)
     assert messages[-1]["type"] == "done" and run.status == RunStatus.DONE
     assert run.attempts == 1 and run.started_at is not None and run.worker == live_executor.worker_id
 
@@ -152,8 +157,5 @@ async def test_a_request_that_cannot_be_built_at_creation_is_built_again_when_th
 
     monkeypatch.setattr(runs, "build_request", broken)
     run = await database_sync_to_async(create_describe_run)(owner, seed=8, max_tokens=16)
-    ws = await connect(owner, run.id)
-    messages = await read_until_final(ws)
-    await ws.disconnect()
-    run = await refreshed(run)
+    messages, run = await watched_to_the_end(owner, run)
     assert messages[-1]["type"] == "done" and run.status == RunStatus.DONE and run.attempts == 1
