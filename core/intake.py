@@ -3,12 +3,14 @@
 Pure functions over bytes, all in memory: no Django, no database, no temporary files. Limits come in as
 arguments. What is stored is the normalised image: upright, RGB (sRGB), alpha flattened onto white, with no
 metadata at all. `sha256` is the hash of exactly those stored bytes, so storage is content-addressed and
-verifiable; an upload whose decoded pixels are the same (a re-send, or the same photo with other metadata)
-normalises to the same bytes and is stored once. Re-encoding is deterministic for a given Pillow/libjpeg
-build; after an upgrade a re-upload may hash differently and be stored once more, which is harmless.
+verifiable; a re-send, or the same photo with other metadata, normalises to the same bytes and is stored once.
 
-Photos (JPEG, WebP, HEIC) are stored as JPEG quality 90, baseline, since baseline decodes fastest on the
-resize path. PNG stays PNG: PNG uploads are screenshots, scans and diagrams, where JPEG ringing around text
+An upload that is already an upright, sRGB, baseline colour JPEG is stored as its own compressed pixels with its
+metadata segments stripped (core.jpeg_segments): no second generation of loss, and no encode. Other photos (JPEG
+that needs rotating or colour conversion, progressive JPEG, WebP, HEIC) are decoded and stored as JPEG quality
+90, baseline, since baseline decodes fastest on the resize path; re-encoding is deterministic for a given
+Pillow/libjpeg build (after an upgrade a re-upload may hash differently and be stored once more, which is
+harmless). PNG stays PNG: PNG uploads are screenshots, scans and diagrams, where JPEG ringing around text
 would cost the model legibility, and they are usually small. Animated images are refused rather than cut to
 their first frame, which is often blank or a fade-in and is rarely what the user meant to send.
 """
@@ -26,6 +28,7 @@ import simplejpeg
 from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
 
 from core.exif_summary import icc_description, orientation_of, read_exif, summarise_metadata
+from core.jpeg_segments import strip_jpeg_metadata
 from inference.pixel_budget import fit_to_budget
 
 try:
@@ -101,7 +104,10 @@ def prepare_upload(*, filename: str, data: bytes, max_bytes: int, max_pixels: in
     """Verify an upload and return what to store, or raise ImageRejected saying why not."""
     name = display_name(filename)
     _check_byte_size(name, data, max_bytes)
-    image = _open_decoded(name, data, max_pixels)
+    image = _open_checked(name, data, max_pixels)
+    if (kept := _kept_as_uploaded(image, data)) is not None:
+        return kept
+    _decode_all(name, image, max_pixels)  # before any metadata: reading a PNG's EXIF would decode it unchecked
     exif = read_exif(image)
     summary = summarise_metadata(image, exif)
     upright = _to_srgb(image)
@@ -118,6 +124,45 @@ def prepare_upload(*, filename: str, data: bytes, max_bytes: int, max_pixels: in
         height=upright.height,
         thumbnail=_thumbnail(upright),
         exif=summary,
+    )
+
+
+def _kept_as_uploaded(image: ImageFile.ImageFile, data: bytes) -> PreparedImage | None:
+    """An upright, sRGB, baseline colour JPEG is stored as its own compressed pixels, metadata stripped.
+
+    No second generation of JPEG loss, and a third of the CPU: every pixel is still decoded (which is what
+    verifies the file), but at the thumbnail's DCT scale, and nothing is re-encoded. None for every other upload,
+    and for any whose stripped form does not decode: the full route then decodes and judges the original.
+    """
+    if image.format not in ("JPEG", "MPO"):
+        return None
+    exif, icc = read_exif(image), image.info.get("icc_profile")  # a JPEG's metadata is all in its header
+    if (
+        image.mode != "RGB"
+        or image.info.get("progressive")
+        or orientation_of(image, exif) != 1
+        or (icc and not (icc_description(icc) or "").startswith("sRGB"))
+        or (stripped := strip_jpeg_metadata(data)) is None
+    ):
+        return None
+    size = _thumbnail_size(image.size)
+    try:
+        with Image.open(io.BytesIO(stripped)) as small:
+            small.draft("RGB", size)
+            small.load()
+            if small.mode != "RGB":
+                return None
+            thumbnail = _thumbnail(small, size)
+    except Exception:  # noqa: BLE001 - truncated or corrupt: the full route gives the reason
+        return None
+    return PreparedImage(
+        sha256=hashlib.sha256(stripped).hexdigest(),
+        data=stripped,
+        mime="image/jpeg",
+        width=image.width,
+        height=image.height,
+        thumbnail=thumbnail,
+        exif=summarise_metadata(image, exif),
     )
 
 
@@ -176,8 +221,8 @@ def _check_byte_size(name: str, data: bytes, max_bytes: int) -> None:
         raise _reject(name, "too_large", f"is {size}; the largest photo accepted is {limit}.")
 
 
-def _open_decoded(name: str, data: bytes, max_pixels: int) -> ImageFile.ImageFile:
-    """Identify by content, check format and pixel count from the header, then decode every pixel."""
+def _open_checked(name: str, data: bytes, max_pixels: int) -> ImageFile.ImageFile:
+    """Identify by content, then check format and pixel count from the header: no pixels decoded yet."""
     if ImageFile.LOAD_TRUNCATED_IMAGES:
         raise RuntimeError("ImageFile.LOAD_TRUNCATED_IMAGES must stay False, or cut-off uploads pass as whole")
     try:
@@ -190,13 +235,16 @@ def _open_decoded(name: str, data: bytes, max_pixels: int) -> ImageFile.ImageFil
         raise _damaged(name) from None
     _check_format(name, image)
     _check_pixel_count(name, image, max_pixels)
+    return image
+
+
+def _decode_all(name: str, image: ImageFile.ImageFile, max_pixels: int) -> None:
     try:
         image.load()
     except Image.DecompressionBombError:
         raise _too_many_pixels(name, image.size, max_pixels) from None
     except Exception:  # noqa: BLE001 - as above: truncated, corrupt or hostile data
         raise _damaged(name) from None
-    return image
 
 
 def _check_format(name: str, image: Image.Image) -> None:
@@ -292,10 +340,15 @@ def _resample_array(pixels: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     return cv2.resize(pixels, size, interpolation=interpolation)
 
 
-def _thumbnail(image: Image.Image) -> bytes:
-    scale = min(1.0, THUMBNAIL_SIDE / max(image.size))
-    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-    small = _resample(image, size) if scale < 1 else image
+def _thumbnail_size(size: tuple[int, int]) -> tuple[int, int]:
+    scale = min(1.0, THUMBNAIL_SIDE / max(size))
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
+
+
+def _thumbnail(image: Image.Image, size: tuple[int, int] | None = None) -> bytes:
+    """`size` is the thumbnail's, when `image` is already a reduced decode of the photo."""
+    size = size or _thumbnail_size(image.size)
+    small = _resample(image, size) if size != image.size else image
     buffer = io.BytesIO()
     small.save(buffer, "JPEG", quality=THUMBNAIL_QUALITY)
     return buffer.getvalue()
