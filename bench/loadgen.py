@@ -122,6 +122,10 @@ async def closed_loop_samples(
     if len(ends) <= sessions or not first_idle:
         return samples, duration, 0.0  # too short to have a steady part: the whole run counts
     window_start, window_end = ends[sessions - 1], first_idle[0]
+    if sum(window_start < end <= window_end for end in ends) < sessions:
+        # Fewer answers than sessions in between: answers of equal length end in bursts, and a window that
+        # catches one burst and no gap gives any figure at all. The whole run counts instead.
+        return samples, duration, 0.0
     for sample in samples:
         sample.steady = window_start < sample.ended_at <= window_end
     return samples, duration, max(window_end - window_start, 0.0)

@@ -149,8 +149,11 @@ async def side_by_side(
     budgets: dict[str, int],
     details: dict[str, str] | None = None,
     turns: int = 3,
+    pids: dict[str, int] | None = None,
 ) -> list[dict]:
+    """`pids`: the engine's and the app's server processes where this script started them, for CPU per request."""
     from bench import loadgen
+    from bench.cpu_meter import CpuMeter
     from bench.standard_mix import requests
 
     engine = loadgen.EngineTarget(engine_url, await served_model(engine_url), budgets)
@@ -176,9 +179,14 @@ async def side_by_side(
         samples: dict[str, list] = {name: [] for name in targets}
         seconds = dict.fromkeys(targets, 0.0)
         steady = dict.fromkeys(targets, 0.0)
+        meters = {
+            name: CpuMeter(pids or {}, alone={"load generator": os.getpid()} if pids else None) for name in targets
+        }
         for turn in range(turns):
             for name, (work, send) in targets.items():
+                meters[name].start()
                 taken, took, steady_s = await loadgen.closed_loop_samples(name, sessions, work[turn::turns], send, True)
+                meters[name].stop()
                 samples[name] += taken
                 seconds[name] += took
                 steady[name] += steady_s
@@ -186,7 +194,13 @@ async def side_by_side(
         by_app = None
         if app is not None:
             by_app = loadgen.summarize("app", sessions, samples["app"], seconds["app"], steady["app"])
-        rows.append(compare(by_engine, by_app))
+        row = compare(by_engine, by_app)
+        if pids:
+            row["cpu_ms_per_request"] = {
+                target: {name: round(spent / max(len(samples[target]), 1) * 1000, 1) for name, spent in m.spent.items()}
+                for target, m in meters.items()
+            }
+        rows.append(row)
     return rows
 
 
@@ -228,6 +242,12 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         if "app" in row:
             ratio, added = row["throughput_ratio_app_over_engine"], row["added_ttft_p50_ms"]
             print(f"  app/engine throughput {ratio}x, added TTFT p50 {added} ms")
+        if cpu := row.get("cpu_ms_per_request"):
+            spent = "; ".join(
+                f"{target}: " + ", ".join(f"{name} {ms} ms" for name, ms in by_process.items())
+                for target, by_process in cpu.items()
+            )
+            print(f"  CPU per request ({spent})")
     print("req/s: answers from the N-th until the work ran out (all N sessions busy); overall: the whole run")
 
 
@@ -302,7 +322,10 @@ def main() -> None:
     }
     try:
         sessions = [int(s) for s in args.sessions.split(",")]
-        mix = side_by_side(engine_url, app_url, sessions, args.per_session, budgets, details, args.turns)
+        pids = {"engine": engine.pid} if engine is not None and engine.pid else {}
+        if app is not None:
+            pids["app"] = app.process.pid
+        mix = side_by_side(engine_url, app_url, sessions, args.per_session, budgets, details, args.turns, pids)
         results["standard_mix"] = asyncio.run(mix)
         print_table(results["standard_mix"])
         if not (args.skip_micro or args.engine_only):

@@ -28,3 +28,15 @@ def test_without_a_busy_window_the_whole_run_counts():
     samples = [Sample(ok=True, e2e_s=1.0), Sample(ok=True, e2e_s=1.0), Sample(ok=False, error="x")]
     summary = summarize("t", 2, samples, 4.0)
     assert summary.req_per_s == summary.req_per_s_overall == 0.5 and summary.errors == 1
+
+
+def test_a_window_holding_fewer_answers_than_sessions_gives_way_to_the_whole_run():
+    async def send(seconds: float) -> Sample:
+        await asyncio.sleep(seconds)
+        return Sample(ok=True, e2e_s=seconds)
+
+    # Four sessions, five requests: only one answer can end between the fourth answer and the first idle session.
+    work = [0.05, 0.05, 0.05, 0.05, 0.06]
+    samples, duration, steady = asyncio.run(closed_loop_samples("t", 4, work, send, progress=False))
+    assert steady == 0.0 and not any(s.steady for s in samples)
+    assert summarize("t", 4, samples, duration, steady).req_per_s == round(5 / duration, 3)
