@@ -23,6 +23,7 @@ from tqdm import tqdm
 
 from bench.standard_mix import SAMPLING, MixRequest
 from core.intake import prepare_upload, resize_for_budget
+from inference.client import STREAM_EVERY_TOKENS
 from inference.prompts import get_template
 
 
@@ -168,7 +169,8 @@ class EngineTarget:
                 top_p=SAMPLING["top_p"],
                 presence_penalty=1.5,
                 stream_options={"include_usage": True},
-                extra_body={"top_k": SAMPLING["top_k"], "ignore_eos": True},
+                # The app's own stream interval: the same requests, so the comparison is of what the app adds.
+                extra_body={"top_k": SAMPLING["top_k"], "ignore_eos": True, "stream_interval": STREAM_EVERY_TOKENS},
             )
             async for chunk in stream:
                 if chunk.choices and chunk.choices[0].delta.content and first is None:

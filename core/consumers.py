@@ -72,6 +72,15 @@ class RunConsumer(AsyncJsonWebsocketConsumer):
         if gap_filler is not None:
             gap_filler.cancel()
 
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels closes stale database connections before every handler: a thread hop for each streamed delta.
+        # Run events use no connection of this thread (the gap filler's query goes through
+        # database_sync_to_async, which does its own), so they go straight to their handler.
+        if message["type"] == "run.event":
+            await self.run_event(message)
+        else:
+            await super().dispatch(message)
+
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         pass  # the stream is one-way; controls go through the REST API
 

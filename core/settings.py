@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.sync_chain.SyncChainMiddleware",  # last: see its module
 ]
 
 ROOT_URLCONF = "core.urls"
