@@ -244,7 +244,9 @@ class AppTarget:
         async with websockets.connect(f"{self.ws_url}/ws/runs/{run_id}/", additional_headers=headers) as ws:
             async for raw in ws:
                 message = json.loads(raw)
-                if message["type"] == "delta" and first is None:
+                # Text already in the snapshot (the first tokens came before the socket opened) is shown at once.
+                shown = message["type"] == "delta" or (message["type"] == "snapshot" and message["run"]["text"])
+                if shown and first is None:
                     first = time.perf_counter()
                 final = message.get("run") if message["type"] in ("done", "failed", "cancelled", "snapshot") else None
                 if final and final["status"] in ("done", "failed", "cancelled"):
