@@ -37,3 +37,15 @@ def test_it_refuses_to_run_if_truncated_images_were_allowed_globally(monkeypatch
 
     with pytest.raises(RuntimeError, match="LOAD_TRUNCATED_IMAGES"):
         prepare_upload(filename="ok.jpg", data=jpeg_bytes(64, 48), **LIMITS)
+
+
+def test_it_refuses_a_whole_jpeg_whose_huffman_table_is_bogus():
+    # Every segment in place (so its metadata strips cleanly) but a table libjpeg cannot build: the stripped
+    # file fails to decode, and the full route judges the original.
+    data = bytearray(jpeg_bytes(640, 480))
+    table = data.index(b"\xff\xc4")
+    data[table + 5 : table + 21] = b"\xff" * 16  # code counts per length summing past 256
+
+    error = refusal("tables.jpg", bytes(data))
+
+    assert error.code == "damaged"
