@@ -9,41 +9,61 @@ from typing import Any
 from uuid import UUID
 
 from django.db.models import QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from core.errors import InvalidInput, NotFound
 from core.models import Membership, Photo, Role, Run, RunStatus, Team
 from core.run_hooks import visibility_check_for
 
+_MEMO = "_visiondesk_memberships"
+_membership_changes = 0  # bumped whenever this process saves or deletes a membership
+
+
+@receiver([post_save, post_delete], sender=Membership, dispatch_uid="core.selectors.membership_changed")
+def _membership_changed(**_: Any) -> None:
+    global _membership_changes
+    _membership_changes += 1
+
+
+def user_memberships(user: Any) -> list[Membership]:
+    """The user's memberships with their teams, oldest first: one query per user object, which lives for one
+    request or one websocket handshake. A request asked "may they, which team, what can they see" four or five
+    times, a query each; a membership changed in this process meanwhile is read again."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    memo = getattr(user, _MEMO, None)
+    if memo is None or memo[0] != _membership_changes:
+        found = list(Membership.objects.filter(user=user).select_related("team").order_by("id"))
+        memo = (_membership_changes, found)
+        setattr(user, _MEMO, memo)
+    return memo[1]
+
 
 def user_is_admin(user: Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return bool(user.is_superuser) or Membership.objects.filter(user=user, role=Role.ADMIN).exists()
+    return bool(user.is_superuser) or any(m.role == Role.ADMIN for m in user_memberships(user))
 
 
 def user_team_ids(user: Any) -> list[int]:
-    if not getattr(user, "is_authenticated", False):
-        return []
-    return list(Membership.objects.filter(user=user).values_list("team_id", flat=True))
+    return [m.team_id for m in user_memberships(user)]
 
 
 def user_roles(user: Any) -> set[str]:
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    return set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    return {m.role for m in user_memberships(user)}
 
 
 def user_team(user: Any, team_id: int | None = None) -> Team:
     """The team a new record belongs to: the one asked for (if the user is in it), else the user's first team."""
-    memberships = Membership.objects.filter(user=user).select_related("team").order_by("id")
+    memberships = user_memberships(user)
     if team_id is not None:
-        if not 0 < team_id < 2**63:  # beyond any database's integer: no such team, not a crash
+        memberships = [m for m in memberships if m.team_id == team_id]
+        if not memberships:
             raise InvalidInput("You are not a member of that team.")
-        memberships = memberships.filter(team_id=team_id)
-    membership = memberships.first()
-    if membership is None:
+    if not memberships:
         raise InvalidInput("You are not a member of any team yet; ask an administrator to add you to one.")
-    return membership.team
+    return memberships[0].team
 
 
 def visible_to(queryset: QuerySet, user: Any, team_field: str = "team") -> QuerySet:

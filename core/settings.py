@@ -153,6 +153,9 @@ PHOTO_STORAGE_DIR = DATA_DIR / "photos"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions read from the cache, written through to the database: a query less for every request and websocket.
+# The cache is per process without Redis, which is only allowed with one web process (core/web_processes.py).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG and env_bool("DJANGO_HTTPS", False):
     SECURE_SSL_REDIRECT = True

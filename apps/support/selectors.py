@@ -8,8 +8,8 @@ from django.db.models import Case, CharField, F, OuterRef, Q, QuerySet, Subquery
 
 from apps.support.models import Policy, Product, ReplyDraft, Ticket, TicketStatus
 from core.errors import NotFound
-from core.models import Membership, Role, RunStatus
-from core.selectors import user_is_admin, visible_to
+from core.models import Role, RunStatus
+from core.selectors import user_is_admin, user_memberships, visible_to
 
 ENDED_BADLY = [RunStatus.FAILED, RunStatus.CANCELLED]
 
@@ -89,5 +89,4 @@ def user_manages_policy(user: Any, team_id: int) -> bool:
     """Team leads and admins change the catalogue and policy; agents use them."""
     if user_is_admin(user):
         return True
-    roles = [Role.TEAM_LEAD, Role.ADMIN]
-    return Membership.objects.filter(user=user, team_id=team_id, role__in=roles).exists()
+    return any(m.team_id == team_id and m.role in (Role.TEAM_LEAD, Role.ADMIN) for m in user_memberships(user))
