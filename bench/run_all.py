@@ -177,6 +177,7 @@ async def side_by_side(
         if app is not None:
             targets["app"] = (app_work, app.send)
         samples: dict[str, list] = {name: [] for name in targets}
+        turns_of: dict[str, list] = {name: [] for name in targets}  # each turn's own summary: the spread
         seconds = dict.fromkeys(targets, 0.0)
         steady = dict.fromkeys(targets, 0.0)
         meters = {
@@ -187,6 +188,7 @@ async def side_by_side(
                 meters[name].start()
                 taken, took, steady_s = await loadgen.closed_loop_samples(name, sessions, work[turn::turns], send, True)
                 meters[name].stop()
+                turns_of[name].append(loadgen.summarize(name, sessions, taken, took, steady_s))
                 samples[name] += taken
                 seconds[name] += took
                 steady[name] += steady_s
@@ -195,6 +197,8 @@ async def side_by_side(
         if app is not None:
             by_app = loadgen.summarize("app", sessions, samples["app"], seconds["app"], steady["app"])
         row = compare(by_engine, by_app)
+        if app is not None:
+            row["turns"] = turn_by_turn(turns_of["engine"], turns_of["app"])
         if pids:
             row["cpu_ms_per_request"] = {
                 target: {name: round(spent / max(len(samples[target]), 1) * 1000, 1) for name, spent in m.spent.items()}
@@ -224,6 +228,13 @@ def compare(engine: Any, app: Any) -> dict[str, Any]:
     }
 
 
+def turn_by_turn(engine_turns: list[Any], app_turns: list[Any]) -> list[dict[str, Any]]:
+    """The ratio and the added TTFT of each turn on its own: how far one turn's figure moves from the next on
+    this machine, to read the run's figure against."""
+    keys = ("throughput_ratio_app_over_engine", "added_ttft_p50_ms")
+    return [{key: compare(e, a)[key] for key in keys} for e, a in zip(engine_turns, app_turns, strict=True)]
+
+
 def print_table(rows: list[dict[str, Any]]) -> None:
     head = (
         f"{'target':<8}{'sess':>5}{'req/s':>8}{'overall':>9}{'out tok/s':>11}{'TTFT p50/p95 ms':>18}"
@@ -242,6 +253,9 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         if "app" in row:
             ratio, added = row["throughput_ratio_app_over_engine"], row["added_ttft_p50_ms"]
             print(f"  app/engine throughput {ratio}x, added TTFT p50 {added} ms")
+        if turns := row.get("turns"):
+            each = ", ".join(f"{t['throughput_ratio_app_over_engine']}x {t['added_ttft_p50_ms']:+} ms" for t in turns)
+            print(f"  turn by turn: {each}")
         if cpu := row.get("cpu_ms_per_request"):
             spent = "; ".join(
                 f"{target}: " + ", ".join(f"{name} {ms} ms" for name, ms in by_process.items())
