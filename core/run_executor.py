@@ -42,7 +42,8 @@ def run_db(fn: Any) -> Any:
 
 
 class StreamBuffer:
-    """Collects tokens and sends them in batches every ~40 ms; the executor's saver keeps the saved copy fresh."""
+    """Collects tokens; the executor's flusher sends them in batches every ~40 ms and its saver keeps the saved copy
+    fresh."""
 
     def __init__(self, run_id: UUID) -> None:
         self.run_id = run_id
@@ -76,6 +77,7 @@ class RunExecutor:
         self._waiting: list[tuple[int, float, UUID]] = []
         self._sweeper: asyncio.Task[None] | None = None
         self._saver: asyncio.Task[None] | None = None
+        self._flusher: asyncio.Task[None] | None = None
         self._buffers: dict[UUID, StreamBuffer] = {}
         self._prepared: dict[UUID, ChatRequest] = {}
 
@@ -132,9 +134,10 @@ class RunExecutor:
         self._client = new_engine_client()
         self._sweeper = self._loop.create_task(self._sweep_forever())
         self._saver = self._loop.create_task(self._save_forever())
+        self._flusher = self._loop.create_task(self._flush_forever())
 
     async def shutdown(self) -> None:
-        tasks = [t for t in [self._sweeper, self._saver, *self._running.values()] if t is not None]
+        tasks = [t for t in [self._sweeper, self._saver, self._flusher, *self._running.values()] if t is not None]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -144,7 +147,7 @@ class RunExecutor:
         self._waiting.clear()
         self._buffers.clear()
         self._prepared.clear()
-        self._loop = self._client = self._sweeper = self._saver = None
+        self._loop = self._client = self._sweeper = self._saver = self._flusher = None
 
     def _admit(self, run_id: UUID, priority: int, request: ChatRequest | None = None) -> None:
         if run_id in self._running or any(item[2] == run_id for item in self._waiting):
@@ -245,33 +248,31 @@ class RunExecutor:
 
     async def _stream(self, request: Any, buffer: StreamBuffer, claimed: asyncio.Future[bool] | None = None) -> None:
         assert self._client is not None
-        flusher = asyncio.create_task(self._flush_forever(buffer))
-        try:
-            async with contextlib.aclosing(self._client.stream(request)) as events:
-                async for event in events:
-                    if claimed is not None:
-                        if not await claimed:
-                            return  # cancelled before it started: closing the stream ends the engine's request
-                        claimed = None
-                    if isinstance(event, TextDelta):
-                        buffer.add(event.text)
-                        if buffer.nothing_sent:
-                            await buffer.flush()  # the first token goes out at once: it sets the felt latency
-                    elif isinstance(event, Finished):
-                        flusher.cancel()
-                        await buffer.flush()
-                        await self._finish(run_state.mark_done, buffer.run_id, event.result)
-        finally:
-            flusher.cancel()
+        async with contextlib.aclosing(self._client.stream(request)) as events:
+            async for event in events:
+                if claimed is not None:
+                    if not await claimed:
+                        return  # cancelled before it started: closing the stream ends the engine's request
+                    claimed = None
+                if isinstance(event, TextDelta):
+                    buffer.add(event.text)
+                    if buffer.nothing_sent:
+                        await buffer.flush()  # the first token goes out at once: it sets the felt latency
+                elif isinstance(event, Finished):
+                    await buffer.flush()
+                    await self._finish(run_state.mark_done, buffer.run_id, event.result)
 
-    async def _flush_forever(self, buffer: StreamBuffer) -> None:
+    async def _flush_forever(self) -> None:
+        """Every RUN_STREAM_FLUSH_MS, the new text of every running run goes out: one timer for all of them, where
+        a timer of each run's own woke the loop 25 times a second per run."""
         interval = settings.RUN_STREAM_FLUSH_MS / 1000
         while True:
             await asyncio.sleep(interval)
-            try:
-                await buffer.flush()
-            except Exception:  # noqa: BLE001 - a locked database or a busy channel layer: try again next tick
-                logger.warning("run %s: streaming flush failed; retrying", buffer.run_id, exc_info=True)
+            for buffer in list(self._buffers.values()):
+                try:
+                    await buffer.flush()
+                except Exception:  # noqa: BLE001 - a busy channel layer: this run's text goes out next tick
+                    logger.warning("run %s: streaming flush failed; retrying", buffer.run_id, exc_info=True)
 
     async def _finish(self, transition: Any, run_id: UUID, *args: Any) -> None:
         event = await run_db(transition)(run_id, *args)
