@@ -60,8 +60,12 @@ class StreamBuffer:
 
     async def flush(self, *, save: bool = False) -> None:
         if len(self.text) > self._sent:
-            offset, self._sent = self._sent, len(self.text)
-            await publish(self.run_id, {"type": "delta", "offset": offset, "text": self.text[offset:]})
+            offset, self._sent = self._sent, len(self.text)  # before the await: a concurrent flush sends the rest
+            try:
+                await publish(self.run_id, {"type": "delta", "offset": offset, "text": self.text[offset:]})
+            except BaseException:
+                self._sent = min(self._sent, offset)  # not sent: the next flush sends it again (readers skip repeats)
+                raise
         if save and len(self.text) > self.saved:
             text = self.text
             await run_db(run_state.save_texts)({self.run_id: text})
